@@ -1,0 +1,157 @@
+"""Shared fixtures: an organisation tree and one persona per role.
+
+Agency A (Sở GDĐT) has leadership, office, two divisions and the Ban ISO; agency B is
+another Sở whose people must never see A's records; the overseer reads across the
+province.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from qms.accounts.models import Role, RoleAssignment, User
+from qms.core.models import OrgUnit
+from qms.core.services import orgunit_create, unitalias_set
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+PASSWORD = "Eiso-test-2026!"  # noqa: S105
+
+
+@dataclass
+class Org:
+    province: OrgUnit
+    agency: OrgUnit
+    leadership: OrgUnit
+    office: OrgUnit
+    iso: OrgUnit
+    div_a: OrgUnit
+    div_b: OrgUnit
+    other_agency: OrgUnit
+    other_div: OrgUnit
+    overseer_agency: OrgUnit
+
+
+def build_org() -> Org:
+    K = OrgUnit.Kind
+    province = orgunit_create(
+        actor=None, code="HY", name="Tỉnh Hưng Yên", short_name="Hưng Yên", kind=K.PROVINCE
+    )
+    agency = orgunit_create(
+        actor=None,
+        code="SGDDT-HY",
+        name="Sở Giáo dục và Đào tạo",
+        short_name="Sở GDĐT",
+        kind=K.AGENCY,
+        parent=province,
+        doc_symbol="SGDĐT",
+        parent_body_name="UBND TỈNH HƯNG YÊN",
+        place_name="Hưng Yên",
+    )
+    leadership = orgunit_create(
+        actor=None, code="SGDDT-LD", name="Lãnh đạo Sở", kind=K.LEADERSHIP, parent=agency
+    )
+    office = orgunit_create(
+        actor=None,
+        code="SGDDT-VP",
+        name="Văn phòng Sở",
+        short_name="Văn phòng",
+        kind=K.OFFICE,
+        parent=agency,
+    )
+    iso = orgunit_create(
+        actor=None, code="SGDDT-ISO", name="Ban ISO", kind=K.COMMITTEE, parent=agency
+    )
+    div_a = orgunit_create(
+        actor=None,
+        code="SGDDT-GDTRH",
+        name="Phòng Giáo dục Trung học",
+        short_name="Phòng GDTrH",
+        kind=K.DIVISION,
+        parent=agency,
+    )
+    div_b = orgunit_create(
+        actor=None,
+        code="SGDDT-TCCB",
+        name="Phòng Tổ chức cán bộ",
+        short_name="Phòng TCCB",
+        kind=K.DIVISION,
+        parent=agency,
+    )
+    other = orgunit_create(
+        actor=None, code="SYT-HY", name="Sở Y tế", kind=K.AGENCY, parent=province, doc_symbol="SYT"
+    )
+    other_div = orgunit_create(
+        actor=None, code="SYT-NV", name="Phòng Nghiệp vụ Y", kind=K.DIVISION, parent=other
+    )
+    overseer_agency = orgunit_create(
+        actor=None,
+        code="SKHCN-HY",
+        name="Sở Khoa học và Công nghệ",
+        kind=K.AGENCY,
+        parent=province,
+        doc_symbol="SKHCN",
+    )
+    unitalias_set(actor=None, agency=agency, name="Ban ISO Sở", units=[iso])
+    unitalias_set(
+        actor=None, agency=agency, name="Các phòng thuộc Sở", units=[office, div_a, div_b]
+    )
+    return Org(
+        province, agency, leadership, office, iso, div_a, div_b, other, other_div, overseer_agency
+    )
+
+
+PERSONAS: dict[str, tuple[str, str, str]] = {
+    # name: (role, scope attribute of Org, home unit attribute)
+    "leader": (Role.LEADER, "agency", "leadership"),
+    "iso_office": (Role.ISO_OFFICER, "agency", "office"),
+    "head_a": (Role.UNIT_HEAD, "div_a", "div_a"),
+    "staff_a": (Role.STAFF, "div_a", "div_a"),
+    "head_b": (Role.UNIT_HEAD, "div_b", "div_b"),
+    "auditor": (Role.AUDITOR, "agency", "div_b"),
+    "overseer": (Role.OVERSEER, "province", "overseer_agency"),
+    "agency_admin": (Role.AGENCY_ADMIN, "agency", "office"),
+    "sysadmin": (Role.SYSTEM_ADMIN, "province", "province"),
+    "outsider": (Role.UNIT_HEAD, "other_div", "other_div"),
+}
+
+
+def make_user(username: str, unit: OrgUnit, role: str | None, scope: OrgUnit | None) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.vn",
+        unit=unit,
+        first_name=username.title(),
+        last_name="Nguyễn",
+    )
+    if role and scope:
+        RoleAssignment.objects.create(user=user, role=role, org_unit=scope)
+    return user
+
+
+@pytest.fixture
+def org(db: None) -> Org:
+    return build_org()
+
+
+@pytest.fixture
+def personas(org: Org) -> dict[str, User]:
+    users = {}
+    for name, (role, scope_attr, unit_attr) in PERSONAS.items():
+        users[name] = make_user(name, getattr(org, unit_attr), role, getattr(org, scope_attr))
+    return users
+
+
+@pytest.fixture
+def client_as(personas: dict[str, User]) -> Callable[[str], Client]:
+    def _client(name: str) -> Client:
+        client = Client()
+        client.force_login(personas[name])
+        return client
+
+    return _client

@@ -1,0 +1,164 @@
+"""The one place that decides who may do what, and where.
+
+A role is held over an organisation unit, usually with its subunits. An action is
+allowed on an object of unit U when the user holds one of the action's roles over U.
+Agency-wide objects (the yearly plan) are also *visible* to people who hold a role
+inside that agency (a division head sees the plan that gives the division tasks).
+
+Nothing else reads roles: views, exports, downloads, selectors and API call ``can``,
+``can_any`` or ``unit_scope_q``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from qms.accounts.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qms.accounts.models import RoleAssignment, User
+    from qms.core.models import OrgUnit
+
+R = Role
+ALL_ROLES = frozenset(Role)
+READ_ROLES = ALL_ROLES
+
+ACTION_ROLES: dict[str, frozenset[Role]] = {
+    # organisation and accounts
+    "core.view_unit": ALL_ROLES,
+    "core.manage_units": frozenset({R.SYSTEM_ADMIN, R.AGENCY_ADMIN}),
+    "core.manage_rules": frozenset({R.AGENCY_ADMIN, R.ISO_OFFICER}),
+    "core.register_number": frozenset({R.SYSTEM_ADMIN, R.AGENCY_ADMIN}),
+    "accounts.manage_users": frozenset({R.SYSTEM_ADMIN, R.AGENCY_ADMIN}),
+    "audittrail.view_log": frozenset({R.SYSTEM_ADMIN, R.AGENCY_ADMIN, R.OVERSEER, R.LEADER}),
+    # yearly plan
+    "planning.view_plan": READ_ROLES,
+    "planning.edit_plan": frozenset({R.ISO_OFFICER}),
+    "planning.approve_plan": frozenset({R.LEADER}),
+    "planning.close_plan": frozenset({R.ISO_OFFICER, R.LEADER}),
+    "planning.view_dashboard": frozenset(
+        {R.LEADER, R.ISO_OFFICER, R.OVERSEER, R.AGENCY_ADMIN, R.SYSTEM_ADMIN}
+    ),
+    "planning.update_task": frozenset({R.UNIT_HEAD, R.STAFF, R.ISO_OFFICER}),
+    "planning.confirm_task": frozenset({R.ISO_OFFICER}),
+    "planning.cancel_task": frozenset({R.ISO_OFFICER, R.LEADER}),
+}
+
+# Roles that see the agency-wide records of the agency their unit belongs to.
+_AGENCY_WIDE_READERS = ALL_ROLES
+
+
+def _assignments(user: User | AnonymousUser) -> list[RoleAssignment]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[RoleAssignment] | None = getattr(user, "_role_cache", None)
+    if cached is None:
+        cached = list(user.role_assignments.select_related("org_unit"))  # type: ignore[union-attr]
+        user._role_cache = cached  # type: ignore[union-attr,attr-defined]
+    return cached
+
+
+def clear_cache(user: User) -> None:
+    if hasattr(user, "_role_cache"):
+        del user._role_cache
+
+
+def roles_for(action: str) -> frozenset[Role]:
+    try:
+        return ACTION_ROLES[action]
+    except KeyError:
+        raise KeyError(f"Unknown action {action!r}: add it to ACTION_ROLES") from None
+
+
+def _covers(assignment: RoleAssignment, unit: OrgUnit) -> bool:
+    scope = assignment.org_unit
+    if assignment.include_subunits:
+        return unit.path.startswith(scope.path)
+    return unit.pk == scope.pk
+
+
+def can(user: User | AnonymousUser, action: str, unit: OrgUnit) -> bool:
+    """May ``user`` do ``action`` on something that belongs to ``unit``?"""
+    allowed = roles_for(action)
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(a.role in allowed and _covers(a, unit) for a in _assignments(user))
+
+
+def can_any(user: User | AnonymousUser, action: str, units: Iterable[OrgUnit]) -> bool:
+    return any(can(user, action, u) for u in units)
+
+
+def can_agency_wide(user: User | AnonymousUser, action: str, agency: OrgUnit) -> bool:
+    """Like ``can`` for agency-wide records, also granting a role held inside the agency."""
+    if can(user, action, agency):
+        return True
+    allowed = roles_for(action)
+    return any(a.role in allowed and a.org_unit.agency_id == agency.pk for a in _assignments(user))
+
+
+def has_any_role(user: User | AnonymousUser, action: str) -> bool:
+    """Does the user hold any role allowing ``action`` anywhere (menus, buttons)?"""
+    if getattr(user, "is_superuser", False):
+        return True
+    allowed = roles_for(action)
+    return any(a.role in allowed for a in _assignments(user))
+
+
+def unit_scope_q(user: User | AnonymousUser, action: str, prefix: str = "") -> Q:
+    """A filter on OrgUnit (or on ``prefix`` + unit lookups) for where ``action`` is allowed."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Q()
+    allowed = roles_for(action)
+    q = Q(pk__in=[])
+    for a in _assignments(user):
+        if a.role not in allowed:
+            continue
+        if a.include_subunits:
+            q |= Q(**{f"{prefix}path__startswith": a.org_unit.path})
+        else:
+            q |= Q(**{f"{prefix}pk": a.org_unit.pk})
+    return q
+
+
+def agency_scope_q(user: User | AnonymousUser, action: str, field: str = "agency") -> Q:
+    """Filter for agency-wide records (``field`` is the FK to the agency)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Q()
+    allowed = roles_for(action)
+    q = unit_scope_q(user, action, prefix=f"{field}__")
+    agencies = {
+        a.org_unit.agency_id
+        for a in _assignments(user)
+        if a.role in allowed and a.org_unit.agency_id
+    }
+    if agencies:
+        q |= Q(**{f"{field}_id__in": sorted(agencies)})
+    return q
+
+
+def personal_unit_ids(user: User | AnonymousUser, action: str) -> list[int]:
+    """Units (with subunits) where the user holds a role for ``action`` below agency level.
+
+    An agency-wide role (the office over the whole Sở) does not make every task "mine".
+    """
+    from qms.core.models import OrgUnit
+
+    allowed = roles_for(action)
+    q = Q(pk__in=[])
+    for a in _assignments(user):
+        if a.role in allowed and a.org_unit.kind not in {
+            OrgUnit.Kind.AGENCY,
+            OrgUnit.Kind.PROVINCE,
+        }:
+            q |= Q(path__startswith=a.org_unit.path) if a.include_subunits else Q(pk=a.org_unit.pk)
+    return list(OrgUnit.objects.filter(q).values_list("pk", flat=True))
+
+
+def user_roles(user: User | AnonymousUser) -> set[Role]:
+    return {Role(a.role) for a in _assignments(user)}

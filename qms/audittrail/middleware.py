@@ -1,0 +1,31 @@
+"""Keep the client address of the current request for the audit trail."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a reverse proxy, REMOTE_ADDR is the proxy; production sets X-Forwarded-For.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip()[:45] or None
+    addr: str | None = request.META.get("REMOTE_ADDR")
+    return addr
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)

@@ -1,0 +1,150 @@
+"""The audit log (nhật ký hệ thống): a searchable page and its XLSX export."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from qms.audittrail import selectors
+from qms.audittrail.forms import LogFilterForm
+from qms.audittrail.models import LogEntry
+from qms.core.htmx import htmx_partial
+from qms.core.http import AuthedRequest
+
+EXPORT_MAX_ROWS = 100_000
+EXPORT_WIDTHS = (20, 26, 32, 40, 24, 24, 36, 36, 36, 16)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Characters XML 1.0 forbids; openpyxl refuses them.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _log_reader(request: AuthedRequest) -> Any:
+    """The user, if they may read the log somewhere (rows are scoped later); else 403."""
+    if not selectors.can_view_log(request.user):
+        raise PermissionDenied
+    return request.user
+
+
+@require_GET
+def log_list(request: AuthedRequest) -> HttpResponse:
+    user = _log_reader(request)
+    form = LogFilterForm(request.GET or None, user=user)
+    entries = selectors.logentry_list(user=user, filters=form.filters())
+    page = selectors.logentry_page(
+        entries, older=request.GET.get("older"), newer=request.GET.get("newer")
+    )
+    filter_query = request.GET.copy()
+    for key in ("older", "newer"):
+        filter_query.pop(key, None)
+    template = (
+        "audittrail/partials/_log_rows.html"
+        if htmx_partial(request)
+        else "audittrail/log_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "filter_query": filter_query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def log_export(request: AuthedRequest) -> HttpResponse:
+    user = _log_reader(request)
+    form = LogFilterForm(request.GET or None, user=user)
+    entries = selectors.logentry_list(user=user, filters=form.filters())
+    content = build_log_xlsx(entries=entries.iterator(chunk_size=2000))
+    filename = f"nhat-ky-he-thong-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def _text(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+    """A text cell that stays text: "=…" from a user is never run as a formula."""
+    cell = WriteOnlyCell(ws, value=_ILLEGAL_XML.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
+def export_rows(entries: Iterable[LogEntry]) -> Iterator[tuple[Any, ...]]:
+    """One row per changed field (one row for an entry without field changes)."""
+    for entry in entries:
+        moment = timezone.localtime(entry.created_at).replace(tzinfo=None)
+        head = (
+            moment,
+            entry.actor.display_name if entry.actor else "",
+            selectors.action_label(entry.action),
+            entry.object_repr,
+            entry.unit.display_name if entry.unit else "",
+        )
+        tail = (entry.note, entry.ip_address or "")
+        changes = selectors.entry_changes(entry) or [selectors.Change("", "", "")]
+        for change in changes:
+            yield (*head, *change, *tail)
+
+
+def build_log_xlsx(*, entries: Iterable[LogEntry], max_rows: int = EXPORT_MAX_ROWS) -> bytes:
+    """The log as XLSX, write-only (flat memory); cut after ``max_rows`` with a note row."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Audit log")[:31])
+    for index, width in enumerate(EXPORT_WIDTHS):
+        ws.column_dimensions[chr(ord("A") + index)].width = width
+    ws.freeze_panes = "A2"
+    headers = (
+        _("Time"),
+        _("User"),
+        _("Action"),
+        _("Record"),
+        _("Unit"),
+        _("Field"),
+        _("Before"),
+        _("After"),
+        _("Note"),
+        _("IP address"),
+    )
+    bold = Font(bold=True)
+    header_cells = []
+    for title in headers:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for written, row in enumerate(export_rows(entries)):
+        if written >= max_rows:
+            ws.append(
+                [
+                    _text(
+                        ws,
+                        _("The export stops at %(max)s rows. Narrow the filters to see the rest.")
+                        % {"max": f"{max_rows:,}".replace(",", ".")},
+                    )
+                ]
+            )
+            break
+        time_cell = WriteOnlyCell(ws, value=row[0])
+        time_cell.number_format = "DD/MM/YYYY HH:MM:SS"
+        ws.append([time_cell, *(_text(ws, str(v)) if v else None for v in row[1:])])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,28 @@
+"""Menu entries for the left navigation, by what the user may do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from qms.accounts import permissions
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "dashboard": permissions.has_any_role(user, "planning.view_dashboard"),
+            "plans": permissions.has_any_role(user, "planning.view_plan"),
+            "my_tasks": permissions.has_any_role(user, "planning.update_task"),
+            "audit_log": permissions.has_any_role(user, "audittrail.view_log"),
+            "units": permissions.has_any_role(user, "core.view_unit"),
+            "manage_units": permissions.has_any_role(user, "core.manage_units"),
+            "users": permissions.has_any_role(user, "accounts.manage_users"),
+            "rules": permissions.has_any_role(user, "core.manage_rules"),
+        },
+        "user_agency": getattr(getattr(user, "unit", None), "agency", None),
+    }

@@ -1,0 +1,269 @@
+"""Organisation tree and document number registers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from qms.accounts.models import User
+
+
+class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
+    def active(self) -> OrgUnitQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def subtree_of(self, unit: OrgUnit) -> OrgUnitQuerySet:
+        return self.filter(path__startswith=unit.path)
+
+    def visible_to(self, user: User) -> OrgUnitQuerySet:
+        from qms.accounts import permissions
+
+        # The organisation chart of one's own agency is not a secret: anyone holding a
+        # role inside an agency sees all of its units (and, with a wider scope, more).
+        return self.filter(
+            permissions.unit_scope_q(user, "core.view_unit")
+            | permissions.agency_scope_q(user, "core.view_unit")
+        )
+
+
+class OrgUnit(models.Model):
+    """A node of the organisation tree: province, agency, division, committee, school…
+
+    ``path`` is the materialised list of ancestor ids ("/1/5/12/"), so a subtree is a
+    ``path__startswith`` on SQLite and PostgreSQL alike.
+    """
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        AGENCY = "agency", _("Agency")
+        LEADERSHIP = "leadership", _("Leadership board")
+        OFFICE = "office", _("Office")
+        DIVISION = "division", _("Division")
+        COMMITTEE = "committee", _("Committee")
+        BUREAU = "bureau", _("District bureau")
+        SCHOOL = "school", _("School")
+        CENTRE = "centre", _("Centre")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("full name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    agency = models.ForeignKey(
+        "self",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The agency that runs the quality system this unit is in."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    doc_symbol = models.CharField(
+        _("document symbol"),
+        max_length=30,
+        blank=True,
+        help_text=_("Issuer abbreviation in document numbers, e.g. SGDĐT in 187/KH-SGDĐT."),
+    )
+    shared_serial = models.BooleanField(
+        _("one serial for all document types"),
+        default=True,
+        help_text=_("Number all document types from one register; otherwise one per type."),
+    )
+    parent_body_name = models.CharField(
+        _("governing body (in document headers)"),
+        max_length=255,
+        blank=True,
+        help_text=_("E.g. UBND TỈNH HƯNG YÊN."),
+    )
+    place_name = models.CharField(_("place name in dates"), max_length=80, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="core_orgunit_not_own_parent",
+                violation_error_message=_("A unit cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_agency(self) -> bool:
+        return self.kind == self.Kind.AGENCY
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(p) for p in self.path.strip("/").split("/") if p]
+
+
+class OrgUnitName(models.Model):
+    """A name a unit carried until ``valid_until``: renames keep history (2025 reform)."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="former_names")
+    name = models.CharField(_("full name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    valid_until = models.DateField(_("valid until"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("former unit name")
+        verbose_name_plural = _("former unit names")
+        ordering = ["unit", "-valid_until"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NumberCounter(models.Model):
+    """Last serial issued in an agency's register for a year (and series).
+
+    ``series`` is "" when every document type shares one serial (the seed's 05/KH on
+    04/01 and 187/KH on 07/02 suggest it), or the type abbreviation otherwise.
+    """
+
+    agency = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=20, blank=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "series"], name="core_numbercounter_unique_series"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.year} {self.series or '*'}: {self.last}"
+
+
+class IssuedNumber(models.Model):
+    """One number taken from an agency's register, in eISO or registered from outside."""
+
+    agency = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="issued_numbers")
+    year = models.PositiveSmallIntegerField(_("year"))
+    series = models.CharField(max_length=20, blank=True)
+    serial = models.PositiveIntegerField(_("serial"))
+    doc_type = models.CharField(_("document type"), max_length=10)
+    symbol = models.CharField(_("number and symbol"), max_length=80)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    issued_on = models.DateField(_("date"))
+    external = models.BooleanField(
+        _("issued outside eISO"),
+        default=False,
+        help_text=_("Registered by an administrator for a document numbered on paper."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued number")
+        verbose_name_plural = _("issued numbers")
+        ordering = ["-year", "-serial"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "series", "serial"],
+                name="core_issuednumber_unique_serial",
+                violation_error_message=_("This number has already been issued."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+class DeadlineRule(models.Model):
+    """A date "per regulation" (Theo quy định) that an administrator sets each year.
+
+    E.g. the province's deadline for the yearly ISO report; tasks timed "Theo quy
+    định" resolve their due date from the rule with their key.
+    """
+
+    agency = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="deadline_rules")
+    year = models.PositiveSmallIntegerField(_("year"))
+    key = models.SlugField(_("key"), max_length=50)
+    label = models.CharField(_("description"), max_length=255)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    source = models.CharField(_("source document"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "key"], name="core_deadlinerule_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.year})"
+
+
+class UnitAlias(models.Model):
+    """A name documents use for one or more units ("Các phòng thuộc Sở" = every division).
+
+    Imports match names through aliases first, then through unit names, both folded
+    (accent- and case-insensitive).
+    """
+
+    agency = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="unit_aliases")
+    name = models.CharField(_("name as written"), max_length=255)
+    folded = models.CharField(max_length=255, editable=False)
+    units = models.ManyToManyField(OrgUnit, verbose_name=_("units"), related_name="aliases")
+
+    class Meta:
+        verbose_name = _("unit alias")
+        verbose_name_plural = _("unit aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "folded"], name="core_unitalias_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

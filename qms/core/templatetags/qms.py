@@ -1,0 +1,77 @@
+"""Template helpers: Vietnamese dates, status badges, query strings."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+STATUS_BADGES = {
+    "draft": "secondary",
+    "submitted": "info",
+    "issued": "success",
+    "closed": "dark",
+    "not_started": "secondary",
+    "in_progress": "primary",
+    "done_reported": "info",
+    "done": "success",
+    "cancelled": "light",
+    "overdue": "danger",
+}
+
+
+@register.filter
+def vn_date(value: datetime.date | None) -> str:
+    """NĐ 30/2020: "ngày 07 tháng 02 năm 2022"; only days < 10 and months 1–2 get a zero."""
+    if not value:
+        return ""
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+@register.simple_tag
+def status_badge(status: str, label: str = "") -> str:
+    color = STATUS_BADGES.get(status, "secondary")
+    text_class = " text-dark border" if color in {"light", "warning"} else ""
+    return format_html(
+        '<span class="badge rounded-pill text-bg-{}{} status-{}">{}</span>',
+        color,
+        text_class,
+        status,
+        label or status,
+    )
+
+
+@register.simple_tag
+def task_status_badge(task: Any, today: datetime.date) -> str:
+    if task.is_overdue(today):
+        return status_badge("overdue", _("Overdue"))
+    return status_badge(task.status, task.get_status_display())
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
+    """The current query string with some parameters replaced (sorting, paging)."""
+    query: QueryDict = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def filesize(value: int) -> str:
+    size = float(value)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"

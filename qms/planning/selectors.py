@@ -1,0 +1,261 @@
+"""Reads for plans and tasks, always through ``visible_to`` (out of scope = 404)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from qms.accounts import permissions
+from qms.core.models import OrgUnit
+from qms.planning.models import (
+    Evidence,
+    Plan,
+    PlanBasis,
+    PlanTask,
+    PlanTaskQuerySet,
+    ProgressUpdate,
+)
+
+if TYPE_CHECKING:
+    from qms.accounts.models import User
+
+
+def get_plan_for_user(user: User, pk: int, action: str = "planning.view_plan") -> Plan:
+    """The plan if the user may see it (else 404) and do ``action`` on it (else 403)."""
+    plan = get_object_or_404(Plan.objects.visible_to(user).select_related("agency"), pk=pk)
+    if not permissions.can_agency_wide(user, action, plan.agency):
+        raise PermissionDenied
+    return plan
+
+
+def task_queryset() -> PlanTaskQuerySet:
+    qs: PlanTaskQuerySet = PlanTask.objects.select_related("plan", "plan__agency")
+    return qs.prefetch_related(
+        Prefetch("lead_units", queryset=OrgUnit.objects.only("id", "name", "short_name", "path")),
+        Prefetch("partner_units", queryset=OrgUnit.objects.only("id", "name", "short_name")),
+    )
+
+
+def get_task_for_user(user: User, pk: int, action: str = "planning.view_plan") -> PlanTask:
+    """The task if visible (else 404) and ``action`` allowed on it (else 403).
+
+    Task actions are allowed to the roles over one of its lead units, or over the
+    agency (ISO committee/office, leadership).
+    """
+    task = get_object_or_404(task_queryset().visible_to(user), pk=pk)
+    if action == "planning.view_plan":
+        allowed = permissions.can_agency_wide(user, action, task.plan.agency)
+    else:
+        allowed = permissions.can(user, action, task.plan.agency) or permissions.can_any(
+            user, action, task.lead_units.all()
+        )
+    if not allowed:
+        raise PermissionDenied
+    return task
+
+
+def can_update_task(user: User, task: PlanTask) -> bool:
+    return permissions.can(user, "planning.update_task", task.plan.agency) or permissions.can_any(
+        user, "planning.update_task", task.lead_units.all()
+    )
+
+
+def get_evidence_for_user(user: User, pk: int) -> Evidence:
+    ev = get_object_or_404(
+        Evidence.objects.select_related("update__task__plan__agency").filter(
+            update__task__in=PlanTask.objects.visible_to(user)
+        ),
+        pk=pk,
+    )
+    if not permissions.can_agency_wide(user, "planning.view_plan", ev.update.task.plan.agency):
+        raise PermissionDenied
+    return ev
+
+
+def plan_list(user: User, year: int | None = None) -> QuerySet[Plan]:
+    qs = (
+        Plan.objects.visible_to(user)
+        .select_related("agency")
+        .annotate(
+            task_count=Count("tasks", distinct=True),
+            done_count=Count("tasks", filter=Q(tasks__status=PlanTask.Status.DONE), distinct=True),
+        )
+    )
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "agency__name", "-id")
+
+
+def plan_years(user: User) -> list[int]:
+    return sorted(set(Plan.objects.visible_to(user).values_list("year", flat=True)), reverse=True)
+
+
+TASK_SORTS = {
+    "number": ("number",),
+    "-number": ("-number",),
+    "due": ("due_date", "number"),
+    "-due": ("-due_date", "number"),
+    "status": ("status", "number"),
+    "-status": ("-status", "number"),
+    "percent": ("percent", "number"),
+    "-percent": ("-percent", "number"),
+}
+
+
+def filter_tasks(
+    qs: PlanTaskQuerySet,
+    *,
+    today: datetime.date,
+    unit: OrgUnit | None = None,
+    status: str = "",
+    due_from: datetime.date | None = None,
+    due_to: datetime.date | None = None,
+    q: str = "",
+    sort: str = "number",
+) -> PlanTaskQuerySet:
+    if unit is not None:
+        qs = qs.filter(Q(lead_units=unit) | Q(partner_units=unit)).distinct()
+    if status == "overdue":
+        qs = qs.overdue(today)
+    elif status == "open":
+        qs = qs.open()
+    elif status == "flagged":
+        qs = qs.filter(timing_flagged=True)
+    elif status:
+        qs = qs.filter(status=status)
+    if due_from:
+        qs = qs.filter(due_date__gte=due_from)
+    if due_to:
+        qs = qs.filter(due_date__lte=due_to)
+    if q:
+        qs = qs.filter(Q(content__icontains=q) | Q(lead_text__icontains=q))
+    return qs.order_by(*TASK_SORTS.get(sort, ("number",)))
+
+
+def my_task_unit_ids(user: User) -> set[int]:
+    """Units whose tasks are "mine": my unit, my committees, the units I head or work in."""
+    ids = set(permissions.personal_unit_ids(user, "planning.update_task"))
+    if user.unit_id:
+        ids.add(user.unit_id)
+    ids.update(user.committee_memberships.values_list("committee_id", flat=True))
+    return ids
+
+
+def my_tasks(user: User, *, unit_ids: set[int] | None = None) -> QuerySet[PlanTask]:
+    """Tasks led by my units (or the given ones) in issued plans I can see."""
+    ids = unit_ids if unit_ids is not None else my_task_unit_ids(user)
+    return (
+        task_queryset()
+        .visible_to(user)
+        .filter(plan__status=Plan.Status.ISSUED, lead_units__in=ids)
+        .distinct()
+        .order_by("due_date", "plan__year", "number")
+    )
+
+
+@dataclass
+class DashboardData:
+    year: int
+    agency: OrgUnit | None
+    counts: dict[str, int]
+    total: int
+    overdue: list[PlanTask]
+    due_soon: list[PlanTask]
+    awaiting_confirmation: list[PlanTask]
+    per_unit: list[dict[str, object]] = field(default_factory=list)
+    recent_updates: list[ProgressUpdate] = field(default_factory=list)
+
+
+def dashboard(
+    user: User, *, agency: OrgUnit | None, year: int, today: datetime.date
+) -> DashboardData:
+    """Counts by status, overdue and due-in-7-days lists, per-unit bars.
+
+    A constant number of queries whatever the number of tasks or units.
+    """
+    tasks = PlanTask.objects.visible_to(user).filter(
+        plan__year=year, plan__status__in=[Plan.Status.ISSUED, Plan.Status.CLOSED]
+    )
+    if agency is not None:
+        tasks = tasks.filter(plan__agency=agency)
+    rows = list(tasks.values("status", "due_date", "timing_kind"))
+    counts: Counter[str] = Counter()
+    for r in rows:
+        counts[r["status"]] += 1
+    overdue_qs = tasks.overdue(today)
+    counts["overdue"] = overdue_qs.count()
+    lists = task_queryset()
+    overdue = list(lists.filter(pk__in=overdue_qs.values("pk")).order_by("due_date")[:15])
+    due_soon = list(
+        lists.filter(pk__in=tasks.due_within(today, 7).values("pk")).order_by("due_date")[:15]
+    )
+    awaiting = list(
+        lists.filter(
+            pk__in=tasks.filter(status=PlanTask.Status.DONE_REPORTED).values("pk")
+        ).order_by("due_date")[:15]
+    )
+    per_unit = list(
+        OrgUnit.objects.filter(led_tasks__in=tasks)
+        .values("id", "name", "short_name")
+        .annotate(
+            total=Count("led_tasks", distinct=True),
+            done=Count(
+                "led_tasks", filter=Q(led_tasks__status=PlanTask.Status.DONE), distinct=True
+            ),
+            in_progress=Count(
+                "led_tasks",
+                filter=Q(
+                    led_tasks__status__in=[
+                        PlanTask.Status.IN_PROGRESS,
+                        PlanTask.Status.DONE_REPORTED,
+                    ]
+                ),
+                distinct=True,
+            ),
+            overdue=Count("led_tasks", filter=Q(led_tasks__in=overdue_qs), distinct=True),
+        )
+        .order_by("name")
+    )
+    recent = list(
+        ProgressUpdate.objects.filter(task__in=tasks)
+        .select_related("task", "author")
+        .order_by("-created_at")[:8]
+    )
+    return DashboardData(
+        year=year,
+        agency=agency,
+        counts=dict(counts),
+        total=len(rows),
+        overdue=overdue,
+        due_soon=due_soon,
+        awaiting_confirmation=awaiting,
+        per_unit=per_unit,
+        recent_updates=recent,
+    )
+
+
+def dashboard_agencies(user: User) -> QuerySet[OrgUnit]:
+    return (
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, plans__in=Plan.objects.visible_to(user))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def basis_paragraphs(bases: list[PlanBasis] | QuerySet[PlanBasis]) -> list[str]:
+    """The preamble as printed: "Thực hiện A; B," then "Căn cứ C," (one basis may share
+    the previous paragraph)."""
+    paragraphs: list[str] = []
+    for basis in bases:
+        text = basis.text.strip().rstrip(",;")
+        if basis.continues_previous and paragraphs:
+            paragraphs[-1] = f"{paragraphs[-1]}; {text}"
+        else:
+            paragraphs.append(f"{basis.verb} {text}")
+    return [f"{p}," for p in paragraphs]

@@ -1,0 +1,192 @@
+"""Downloads (DOCX, XLSX, PDF) and the Word import, behind the planning permission checks."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from qms.core.http import AuthedRequest
+from qms.core.models import OrgUnit
+from qms.core.services import unitalias_set
+from qms.planning import selectors
+from qms.planning.forms import ImportForm
+from qms.planning.models import Plan
+from qms.planning.services import PlanningError, plan_import_tasks
+from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
+from qms.reports.plan_data import plan_doc_data
+from qms.reports.plan_docx import build_plan_docx
+from qms.reports.plan_import import (
+    AppendixReadError,
+    ImportPreview,
+    preview_plan_docx,
+    preview_task_inputs,
+)
+from qms.reports.plan_xlsx import build_tasks_xlsx
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filename(plan: Plan, ext: str) -> str:
+    base = slugify(plan.number.replace("/", "-")) if plan.number else f"du-thao-{plan.pk}"
+    return f"ke-hoach-{base}-{plan.year}.{ext}"
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def plan_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    return _download(build_plan_docx(plan=plan_doc_data(plan)), DOCX, _filename(plan, "docx"))
+
+
+@require_GET
+def plan_export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if not soffice_available():
+        messages.error(request, _("PDF export needs LibreOffice on the server; download DOCX."))
+        return redirect("planning:plan_detail", pk=plan.pk)
+    try:
+        pdf = docx_to_pdf(build_plan_docx(plan=plan_doc_data(plan)))
+    except PdfConversionError as exc:
+        messages.error(request, str(exc))
+        return redirect("planning:plan_detail", pk=plan.pk)
+    return _download(pdf, "application/pdf", _filename(plan, "pdf"))
+
+
+@require_GET
+def plan_export_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    tasks = selectors.task_queryset().filter(plan=plan).select_related("confirmed_by")
+    content = build_tasks_xlsx(plan=plan, tasks=tasks, today=timezone.localdate())
+    return _download(content, XLSX, _filename(plan, "xlsx"))
+
+
+_SESSION_KEY = "plan_import"
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Step 1: upload a Word file; every row is read or the whole file is refused."""
+    plan = selectors.get_plan_for_user(request.user, pk, "planning.edit_plan")
+    if plan.status != Plan.Status.DRAFT:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[tuple[int, str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            preview = preview_plan_docx(
+                form.cleaned_data["file"], agency=plan.agency, year=plan.year
+            )
+        except AppendixReadError as exc:
+            errors = list(exc.errors) or [(0, "", str(exc))]
+        else:
+            token = secrets.token_urlsafe(8)
+            request.session[_SESSION_KEY] = {
+                "token": token,
+                "plan": plan.pk,
+                "preview": preview.to_session(),
+            }
+            return redirect(f"{request.path}review/?t={token}")
+    return render(
+        request, "reports/plan_import.html", {"plan": plan, "form": form, "errors": errors}
+    )
+
+
+def _stored_preview(request: AuthedRequest, plan: Plan) -> ImportPreview | None:
+    data = request.session.get(_SESSION_KEY)
+    token = request.GET.get("t") or request.POST.get("t")
+    if not data or data.get("plan") != plan.pk or data.get("token") != token:
+        return None
+    return ImportPreview.from_session(data["preview"])
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Step 2: review the rows and map unmatched unit names; then create all tasks."""
+    plan = selectors.get_plan_for_user(request.user, pk, "planning.edit_plan")
+    preview = _stored_preview(request, plan)
+    if preview is None:
+        messages.error(request, _("The import has expired; upload the file again."))
+        return redirect("reports:plan_import", pk=plan.pk)
+    units = list(
+        OrgUnit.objects.active()
+        .filter(path__startswith=plan.agency.path)
+        .exclude(pk=plan.agency_id)
+        .order_by("sort_order", "name")
+    )
+    by_pk = {u.pk: u for u in units}
+    mapping: dict[str, list[OrgUnit]] = {}
+    missing: list[str] = []
+    if request.method == "POST":
+        for i, name in enumerate(preview.unmatched):
+            chosen = [
+                by_pk[int(v)]
+                for v in request.POST.getlist(f"map_{i}")
+                if v.isdigit() and int(v) in by_pk
+            ]
+            if chosen:
+                mapping[name] = chosen
+            else:
+                missing.append(name)
+        if not missing:
+            try:
+                tasks = plan_import_tasks(
+                    actor=request.user,
+                    plan=plan,
+                    tasks=preview_task_inputs(preview, agency=plan.agency, mapping=mapping),
+                )
+            except PlanningError as exc:
+                messages.error(request, str(exc))
+            else:
+                for i, name in enumerate(preview.unmatched):
+                    if request.POST.get(f"remember_{i}"):
+                        unitalias_set(
+                            actor=request.user, agency=plan.agency, name=name, units=mapping[name]
+                        )
+                request.session.pop(_SESSION_KEY, None)
+                messages.success(request, _("%(n)s tasks imported.") % {"n": len(tasks)})
+                return redirect("planning:task_list", pk=plan.pk)
+    names = {u.pk: u.display_name for u in units}
+    rows = [
+        {
+            "row": r,
+            "lead_units": [names.get(i, "?") for i in r.lead_ids],
+            "support_units": [names.get(i, "?") for i in r.support_ids],
+        }
+        for r in preview.rows
+    ]
+    selected = {i: [u.pk for u in mapping.get(n, [])] for i, n in enumerate(preview.unmatched)}
+    return render(
+        request,
+        "reports/plan_import_review.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "unmatched": list(enumerate(preview.unmatched)),
+            "units": units,
+            "token": request.GET.get("t") or request.POST.get("t"),
+            "missing": missing,
+            "selected": selected,
+        },
+    )
+
+
+@require_POST
+def plan_import_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk, "planning.edit_plan")
+    request.session.pop(_SESSION_KEY, None)
+    return redirect("planning:plan_detail", pk=plan.pk)

@@ -1,0 +1,47 @@
+// eISO front-end behaviour. No inline scripts: pages pass data through json_script.
+(function () {
+  "use strict";
+
+  // Confirm dangerous actions: <form data-confirm="…">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  // Auto-submit filter forms on change: <form data-autosubmit>.
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("form[data-autosubmit]");
+    if (form) {
+      if (window.htmx && form.getAttribute("hx-get")) { window.htmx.trigger(form, "submit"); }
+      else { form.requestSubmit(); }
+    }
+  });
+
+  // Charts: <canvas data-chart="ID-of-json-script">.
+  function drawCharts(root) {
+    if (!window.Chart) { return; }
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) { return; }
+      var source = document.getElementById(canvas.dataset.chart);
+      if (!source) { return; }
+      var config = JSON.parse(source.textContent);
+      config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
+      var chart = new window.Chart(canvas, config);
+      canvas.dataset.drawn = "1";
+      canvas.eisoChart = chart;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+
+  // Keep the percent output next to a range input in step.
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (target.type === "range" && target.dataset.output) {
+      var out = document.getElementById(target.dataset.output);
+      if (out) { out.textContent = target.value + "%"; }
+    }
+  });
+})();
