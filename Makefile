@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy qms/core qms/planning/services.py qms/planning/selectors.py qms/planning/timing.py qms/accounts/permissions.py
+	$(VENV)/bin/mypy qms conftest.py tests bench
 
 migrations-check: $(STAMP)
 	$(MANAGE) makemigrations --check --dry-run

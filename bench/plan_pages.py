@@ -17,6 +17,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +26,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
 
 import django  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at")  # static files not collected
 
 django.setup()
 
@@ -133,7 +136,7 @@ def seed() -> tuple[Plan, Plan, User, User]:
     RoleAssignment.objects.create(user=leader, role=Role.LEADER, org_unit=agencies[0])
     RoleAssignment.objects.create(user=leader, role=Role.LEADER, org_unit=agencies[1])
     head = User.objects.create_user("head", password="x", unit=divisions[agencies[0].pk][0])
-    RoleAssignment.objects.create(user=head, role=Role.UNIT_HEAD, org_unit=head.unit)
+    RoleAssignment.objects.create(user=head, role=Role.UNIT_HEAD, org_unit=divisions[agencies[0].pk][0])
     ct = ContentType.objects.get_for_model(PlanTask)
     LogEntry.objects.bulk_create(
         (

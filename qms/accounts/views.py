@@ -36,7 +36,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        services.password_changed(actor=self.request.user, user=self.request.user)
+        user = form.user  # the authenticated user whose password was changed
+        services.password_changed(actor=user, user=user)
         messages.success(self.request, _("Your password has been changed."))
         return response
 

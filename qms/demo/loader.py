@@ -397,7 +397,7 @@ def _plan_2022(units: dict[str, OrgUnit], users: dict[str, User]) -> Plan:
     plan = planning.plan_register_paper_issue(
         actor=users["quantriso"],
         plan=plan,
-        serial=int(h["serial"]),
+        serial=int(str(h["serial"])),
         issued_on=datetime.date.fromisoformat(str(h["issued_on"])),
     )
     _progress_2022(plan, users)

@@ -253,7 +253,9 @@ class ProgressForm(BaseForm):
         widget=forms.NumberInput(attrs={"step": 5}),
     )
     comment = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(
+    # Declared fields are popped from the class by the form metaclass, so this name
+    # does not shadow ``Form.files`` at run time.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Evidence files"),
         required=False,
         help_text=_("PDF, Word, Excel, PNG or JPEG; up to 20 MB each."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -147,7 +147,7 @@ def my_task_unit_ids(user: User) -> set[int]:
     return ids
 
 
-def my_tasks(user: User, *, unit_ids: set[int] | None = None) -> QuerySet[PlanTask]:
+def my_tasks(user: User, *, unit_ids: set[int] | None = None) -> PlanTaskQuerySet:
     """Tasks led by my units (or the given ones) in issued plans I can see."""
     ids = unit_ids if unit_ids is not None else my_task_unit_ids(user)
     return (
@@ -168,7 +168,7 @@ class DashboardData:
     overdue: list[PlanTask]
     due_soon: list[PlanTask]
     awaiting_confirmation: list[PlanTask]
-    per_unit: list[dict[str, object]] = field(default_factory=list)
+    per_unit: list[dict[str, Any]] = field(default_factory=list)
     recent_updates: list[ProgressUpdate] = field(default_factory=list)
 
 

@@ -100,7 +100,9 @@ def _log(
 # ---------------------------------------------------------------- plans
 
 
-def plan_create(*, actor: User, agency: OrgUnit, year: int, title: str, **fields: Any) -> Plan:
+def plan_create(
+    *, actor: User | None, agency: OrgUnit, year: int, title: str, **fields: Any
+) -> Plan:
     """A new draft plan with the agency's header filled in."""
     with transaction.atomic():
         plan = Plan.objects.create(
@@ -172,7 +174,9 @@ def plan_update(
     return plan
 
 
-def _plan_amend(*, actor: User, plan: Plan, reason: str) -> None:
+def _plan_amend(*, actor: User | None, plan: Plan, reason: str) -> None:
+    if actor is None:
+        raise PlanningError(_("An issued plan can only be amended by a signed-in person."))
     PlanRevision.objects.create(
         plan=plan,
         revision=plan.revision + 1,
@@ -448,7 +452,7 @@ def _fill_task(task: PlanTask, data: TaskInput) -> None:
 
 
 def task_create(
-    *, actor: User, plan: Plan, data: TaskInput, amendment_reason: str = ""
+    *, actor: User | None, plan: Plan, data: TaskInput, amendment_reason: str = ""
 ) -> PlanTask:
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -687,7 +691,9 @@ def task_cancel(*, actor: User, task: PlanTask, reason: str) -> PlanTask:
     return task
 
 
-def plan_import_tasks(*, actor: User, plan: Plan, tasks: Sequence[TaskInput]) -> list[PlanTask]:
+def plan_import_tasks(
+    *, actor: User | None, plan: Plan, tasks: Sequence[TaskInput]
+) -> list[PlanTask]:
     """Add imported tasks to a draft plan, all or nothing (numbers must be free)."""
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -706,7 +712,7 @@ def plan_import_tasks(*, actor: User, plan: Plan, tasks: Sequence[TaskInput]) ->
 
 def deadline_rule_save(
     *,
-    actor: User,
+    actor: User | None,
     agency: OrgUnit,
     year: int,
     key: str,

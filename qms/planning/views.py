@@ -164,8 +164,9 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         except PlanningError as exc:
             form.add_error(None, str(exc))
             if isinstance(exc, StaleEdit):
-                form.data = form.data.copy()
-                form.data["version"] = str(Plan.objects.get(pk=plan.pk).version)
+                data = form.data.copy()  # type: ignore[attr-defined]
+                data["version"] = str(Plan.objects.get(pk=plan.pk).version)
+                form.data = data
         else:
             messages.success(request, _("Plan saved."))
             return redirect("planning:plan_detail", pk=plan.pk)
@@ -273,7 +274,7 @@ def plan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ApproveForm(request.POST)
     if not form.is_valid():
         plan = selectors.get_plan_for_user(request.user, pk, "planning.approve_plan")
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("planning:plan_detail", pk=plan.pk)
     issued_on = form.cleaned_data["issued_on"]
     return _transition_view(
@@ -647,8 +648,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     agencies = selectors.dashboard_agencies(user)
     agency_param = request.GET.get("agency", "")
     agency = agencies.filter(pk=agency_param).first() if agency_param.isdigit() else None
-    if agency is None and getattr(user.unit, "agency", None) in agencies:
-        agency = user.unit.agency
+    own_agency = user.unit.agency if user.unit else None
+    if agency is None and own_agency is not None and own_agency in agencies:
+        agency = own_agency
     if agency is None:
         agency = agencies.first()
     if agency is not None and not permissions.can(user, "planning.view_dashboard", agency):
@@ -685,13 +687,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
                 {
                     "label": _("Other"),
                     "data": [
-                        max(
-                            int(u["total"])
-                            - int(u["done"])
-                            - int(u["in_progress"])
-                            - int(u["overdue"]),
-                            0,
-                        )  # type: ignore[call-overload]
+                        max(u["total"] - u["done"] - u["in_progress"] - u["overdue"], 0)
                         for u in data.per_unit
                     ],
                     "backgroundColor": "#adb5bd",

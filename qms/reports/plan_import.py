@@ -93,9 +93,9 @@ def preview_plan_docx(
             unmatched.extend(n for n in lead_missing + support_missing if n not in unmatched)
         rows.append(row)
     numbers = [r.no for r in rows]
-    for r in rows:
-        if numbers.count(r.no) > 1:
-            errors.append((r.row, "TT", f"Số thứ tự {r.no} bị trùng."))
+    for done in rows:
+        if numbers.count(done.no) > 1:
+            errors.append((done.row, "TT", f"Số thứ tự {done.no} bị trùng."))
     if errors:
         raise AppendixReadError(errors=errors)
     return ImportPreview(rows=rows, unmatched=unmatched, errors=[])

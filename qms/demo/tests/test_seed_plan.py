@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from django.core.management import call_command
+from docx.document import Document as DocxDocument
 
 from qms.demo import seed_2022 as seed
 from qms.demo.loader import load_demo
@@ -44,7 +45,7 @@ def demo(db):
     return Plan.objects.get(number="187/KH-SGDĐT")
 
 
-def export_docx(tmp_path) -> docx.Document:
+def export_docx(tmp_path) -> DocxDocument:
     out = tmp_path / "plan.docx"
     call_command(
         "export_plan",
@@ -57,7 +58,7 @@ def export_docx(tmp_path) -> docx.Document:
     return docx.Document(str(out))
 
 
-def all_text(document: docx.Document) -> str:
+def all_text(document: DocxDocument) -> str:
     """Every paragraph and table cell in document order (tables where they stand)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -76,7 +77,7 @@ def all_text(document: docx.Document) -> str:
     return norm(" ".join(parts))
 
 
-def appendix_rows(document: docx.Document) -> list[list[str]]:
+def appendix_rows(document: DocxDocument) -> list[list[str]]:
     table = next(t for t in document.tables if norm(t.rows[0].cells[0].text) == "TT")
     return [[norm(c.text) for c in row.cells] for row in table.rows[1:]]
 

@@ -245,8 +245,8 @@ def seed_doc(seed_docx: bytes) -> DocumentObject:
     return _open(seed_docx)
 
 
-def _close(a: int, b: int) -> bool:
-    return abs(a - b) <= Mm(0.5)
+def _close(a: int | None, b: int) -> bool:
+    return a is not None and abs(a - b) <= Mm(0.5)
 
 
 def test_page_setup(seed_doc: DocumentObject) -> None:
@@ -305,7 +305,9 @@ def test_type_title_and_every_paragraph_in_order(seed_doc: DocumentObject) -> No
     by_text = {p.text: p for p in seed_doc.paragraphs}
     for text, bold in SEED_BODY:
         paragraph = by_text[text]
-        assert paragraph.style.name == ("Eiso Body Heading" if bold else "Eiso Body"), text
+        assert paragraph.style is not None and paragraph.style.name == (
+            "Eiso Body Heading" if bold else "Eiso Body"
+        ), text
         assert paragraph.alignment is None  # formatted by the style only
     body_style = seed_doc.styles["Eiso Body"]
     assert body_style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -332,7 +334,8 @@ def test_appendix_table(seed_doc: DocumentObject) -> None:
     table = seed_doc.tables[2]
     assert len(table.rows) == 11
     assert [c.text for c in table.rows[0].cells] == APPENDIX_HEADERS
-    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    tr_pr = table.rows[0]._tr.trPr
+    assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
     for row, expected in zip(table.rows[1:], SEED_ROWS, strict=True):
         assert [c.text for c in row.cells] == list(dataclasses.astuple(expected))
     assert "w:tblBorders" in table._tbl.xml and 'w:val="single"' in table._tbl.xml
