@@ -136,7 +136,9 @@ def seed() -> tuple[Plan, Plan, User, User]:
     RoleAssignment.objects.create(user=leader, role=Role.LEADER, org_unit=agencies[0])
     RoleAssignment.objects.create(user=leader, role=Role.LEADER, org_unit=agencies[1])
     head = User.objects.create_user("head", password="x", unit=divisions[agencies[0].pk][0])
-    RoleAssignment.objects.create(user=head, role=Role.UNIT_HEAD, org_unit=divisions[agencies[0].pk][0])
+    RoleAssignment.objects.create(
+        user=head, role=Role.UNIT_HEAD, org_unit=divisions[agencies[0].pk][0]
+    )
     ct = ContentType.objects.get_for_model(PlanTask)
     LogEntry.objects.bulk_create(
         (

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/", include("qms.planning.urls")),
     path("plans/", include("qms.reports.urls")),
     path("audit-log/", include("qms.audittrail.urls")),
+    path("notifications/", include("qms.notifications.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "qms.audittrail",
     "qms.planning",
     "qms.reports",
+    "qms.notifications",
     "qms.demo",
 ]
 
@@ -72,6 +73,8 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Same backend, with the bound-parameter limit of SQLite ≥ 3.32 (see the module).
+    DATABASES["default"]["ENGINE"] = "qms.core.backends.sqlite3"
     # Writers queue instead of failing with "database is locked" (Django 5.1+).
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -142,3 +145,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Notifications: the outbox is sent by `manage.py run_periodic` (cron / systemd timer).
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)

@@ -47,6 +47,11 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "planning.update_task": frozenset({R.UNIT_HEAD, R.STAFF, R.ISO_OFFICER}),
     "planning.confirm_task": frozenset({R.ISO_OFFICER}),
     "planning.cancel_task": frozenset({R.ISO_OFFICER, R.LEADER}),
+    # notifications and the calendar
+    "notifications.manage_outbox": frozenset({R.SYSTEM_ADMIN, R.AGENCY_ADMIN}),
+    "notifications.manage_policy": frozenset({R.AGENCY_ADMIN, R.ISO_OFFICER}),
+    "notifications.weekly_summary": frozenset({R.ISO_OFFICER, R.LEADER, R.AGENCY_ADMIN}),
+    "core.manage_calendar": frozenset({R.SYSTEM_ADMIN}),
 }
 
 # Roles that see the agency-wide records of the agency their unit belongs to.

@@ -9,6 +9,12 @@ from django.http import HttpRequest
 from qms.accounts import permissions
 
 
+def _unread(user: Any) -> int:
+    from qms.notifications.models import Notification
+
+    return Notification.objects.in_app_for(user).unread().count()
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
@@ -23,6 +29,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "manage_units": permissions.has_any_role(user, "core.manage_units"),
             "users": permissions.has_any_role(user, "accounts.manage_users"),
             "rules": permissions.has_any_role(user, "core.manage_rules"),
+            "calendar": permissions.has_any_role(user, "core.manage_calendar"),
+            "outbox": permissions.has_any_role(user, "notifications.manage_outbox"),
+            "reminder_policy": permissions.has_any_role(user, "notifications.manage_policy"),
         },
+        "unread_notifications": _unread(user),
         "user_agency": getattr(getattr(user, "unit", None), "agency", None),
     }

@@ -60,3 +60,12 @@ class BaseForm(BootstrapMixin, forms.Form):
 
 class BaseModelForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
     template_name_div = "core/forms/form.html"
+
+
+class CalendarOverrideForm(BaseForm):
+    date = VNDateField(label=_("date"))
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[("day_off", _("Day off")), ("working", _("Working day"))],
+    )
+    note = forms.CharField(label=_("reason"), max_length=255)

@@ -267,3 +267,31 @@ class UnitAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarOverride(models.Model):
+    """A day the national calendar gets wrong for us: a swapped working Saturday, or an
+    extra day off decided by the government or the province (e.g. a Tết bridge day).
+
+    The ``holidays`` package knows the public holidays of Vietnam; this table wins over it.
+    """
+
+    class Kind(models.TextChoices):
+        WORKING = "working", _("Working day")
+        DAY_OFF = "day_off", _("Day off")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("reason"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"

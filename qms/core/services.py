@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.audittrail.services import logentry_create, snapshot
-from qms.core.models import OrgUnit, OrgUnitName, UnitAlias
+from qms.core.models import CalendarOverride, OrgUnit, OrgUnitName, UnitAlias
 from qms.core.text import fold
 
 if TYPE_CHECKING:
@@ -168,3 +169,38 @@ def match_unit_names(*, agency: OrgUnit, names: list[str]) -> tuple[list[OrgUnit
             continue
         matched.extend(u for u in found if u not in matched)
     return matched, unmatched
+
+
+def calendar_override_set(
+    *, actor: User, date: datetime.date, kind: str, note: str
+) -> CalendarOverride:
+    """Declare a day a working day or a day off, whatever the national calendar says."""
+    with transaction.atomic():
+        existing = CalendarOverride.objects.select_for_update().filter(date=date).first()
+        before = snapshot(existing, ["kind", "note"]) if existing else {}
+        override = existing or CalendarOverride(date=date, created_by=actor)
+        override.kind, override.note = kind, note.strip()
+        override.save()
+        logentry_create(
+            actor=actor,
+            action="core.calendar.set",
+            obj=override,
+            unit=None,
+            before=before,
+            after=snapshot(override, ["kind", "note"]),
+        )
+    return override
+
+
+def calendar_override_remove(*, actor: User, override: CalendarOverride) -> None:
+    """Back to the national calendar for that day (the change stays in the audit log)."""
+    with transaction.atomic():
+        logentry_create(
+            actor=actor,
+            action="core.calendar.removed",
+            obj=override,
+            unit=None,
+            before=snapshot(override, ["date", "kind", "note"]),
+            after={},
+        )
+        override.delete()

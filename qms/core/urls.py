@@ -12,4 +12,6 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/archive/", views.unit_archive, name="unit_archive"),
     path("numbers/", views.number_list, name="number_list"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/<int:pk>/remove/", views.calendar_remove, name="calendar_remove"),
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from qms.audittrail.services import Snapshot, logentry_create, snapshot
 from qms.core.models import DeadlineRule, OrgUnit
 from qms.core.numbering import number_issue
+from qms.notifications import services as notifications
 from qms.planning.models import (
     Evidence,
     Plan,
@@ -249,6 +250,7 @@ def plan_submit(*, actor: User, plan: Plan) -> Plan:
         plan.version += 1
         plan.save()
         _log(actor, "planning.plan.submitted", plan, before)
+        notifications.notify_plan_submitted(actor=actor, plan=plan)
     return plan
 
 
@@ -265,6 +267,9 @@ def plan_return(*, actor: User, plan: Plan, comment: str) -> Plan:
         plan.version += 1
         plan.save()
         _log(actor, "planning.plan.returned", plan, before, note=comment)
+        notifications.notify_plan_decided(
+            actor=actor, plan=plan, approved=False, comment=comment.strip()
+        )
     return plan
 
 
@@ -292,6 +297,7 @@ def plan_approve(*, actor: User, plan: Plan, issued_on: datetime.date | None = N
         plan.version += 1
         plan.save()
         _log(actor, "planning.plan.issued", plan, before)
+        notifications.notify_plan_decided(actor=actor, plan=plan, approved=True)
     return plan
 
 
@@ -495,12 +501,16 @@ def task_update(
         if data.depends_on and task in data.depends_on:
             raise PlanningError(_("A task cannot depend on itself."))
         before = snapshot(task, TASK_FIELDS)
+        old_leads = set(task.lead_units.values_list("pk", flat=True))
         if plan.status == Plan.Status.ISSUED:
             _plan_amend(actor=actor, plan=plan, reason=amendment_reason)
             plan.save(update_fields=["revision"])
         _fill_task(task, data)
         task.save()
         task.lead_units.set(data.lead_units)
+        if plan.status == Plan.Status.ISSUED:
+            new_leads = {u.pk for u in data.lead_units} - old_leads
+            notifications.notify_task_reassigned(actor=actor, task=task, new_unit_ids=new_leads)
         task.partner_units.set(data.partner_units)
         task.depends_on.set(data.depends_on or [])
         _log(actor, "planning.task.updated", task, before, note=amendment_reason)
@@ -632,6 +642,9 @@ def task_post_progress(
             task,
             before,
         )
+        notifications.notify_progress_posted(
+            actor=actor, task=task, percent=update.percent, comment=update.comment
+        )
     return update
 
 
@@ -651,6 +664,7 @@ def task_confirm(*, actor: User, task: PlanTask) -> PlanTask:
         )
         task.save(update_fields=["status", "confirmed_by", "confirmed_at", "completed_on"])
         _log(actor, "planning.task.confirmed", task, before)
+        notifications.notify_task_decided(actor=actor, task=task, confirmed=True)
     return task
 
 
@@ -673,6 +687,9 @@ def task_reject(*, actor: User, task: PlanTask, comment: str) -> PlanTask:
             status_after=task.status,
         )
         _log(actor, "planning.task.rejected", task, before, note=comment)
+        notifications.notify_task_decided(
+            actor=actor, task=task, confirmed=False, comment=comment.strip()
+        )
     return task
 
 

@@ -75,3 +75,9 @@ def filesize(value: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} GB"
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    """``{{ counts|get_item:state }}``: a dictionary lookup with a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

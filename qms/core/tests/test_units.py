@@ -90,6 +90,8 @@ def test_every_core_route_is_covered():
         "unit_edit",
         "unit_archive",
         "number_list",
+        "calendar",
+        "calendar_remove",
     }
 
 

@@ -1,0 +1,432 @@
+"""What ``run_periodic`` computes: task reminders, escalations, digests, weekly summaries.
+
+Rules (per agency, see :class:`ReminderPolicy`):
+
+* A deadline that falls on a day off moves to the next working day (Bộ luật Dân sự,
+  art. 148): the *effective* due date is ``next_working_day(due)``.
+* Before it: one reminder per offset (default 7, 3, 1 days) and one on the due day.
+* After it: an overdue reminder every N days; once N₁ days late, one escalation to the
+  heads of the lead units; once N₂ days late, one to the office (Ban ISO / Văn phòng).
+* Continuous and recurring tasks ("Thường xuyên", "Hằng tháng") are never overdue; they
+  remind at their review cadence, counted from the date the plan was issued.
+* Nothing goes out on a weekend or a public holiday: an occurrence falling on one is
+  sent on the next working day, and when several fall on the same day only the most
+  recent is sent.
+
+Each occurrence has a key (task, rule, due date); the outbox keeps it unique, so a
+reminder is written once however many passes run.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from qms.accounts.models import User
+from qms.core.models import OrgUnit
+from qms.core.workdays import WorkCalendar
+from qms.notifications.messages import MessageData, TaskFacts
+from qms.notifications.models import (
+    Channel,
+    Kind,
+    Notification,
+    NotificationSettings,
+    PeriodicMark,
+    ReminderPolicy,
+    State,
+)
+from qms.notifications.services import Directory, Outbox, absolute
+from qms.planning.models import Plan, PlanTask, TimingKind
+
+REMINDER_STATUSES = [PlanTask.Status.NOT_STARTED, PlanTask.Status.IN_PROGRESS]
+PERIODIC_KINDS = [TimingKind.CONTINUOUS, TimingKind.RECURRING]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    kind: Kind
+    key: str
+    nominal: datetime.date
+    send_on: datetime.date
+    days: int  # days before (due soon) or after (overdue) the effective due date
+    audience: str  # "doers", "heads" or "office"
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def task_occurrences(
+    *,
+    task_pk: int,
+    timing_kind: str,
+    due: datetime.date | None,
+    cadence: int | None,
+    anchor: datetime.date,
+    policy: ReminderPolicy,
+    today: datetime.date,
+    cal: WorkCalendar,
+) -> list[Occurrence]:
+    """The occurrences to send today for one task (already-sent ones are filtered later)."""
+    if timing_kind in PERIODIC_KINDS:
+        months = cadence or 3
+        latest: Occurrence | None = None
+        k = 1
+        while True:
+            nominal = _add_months(anchor, months * k)
+            send_on = cal.next_working_day(nominal)
+            if send_on > today:
+                break
+            latest = Occurrence(
+                Kind.TASK_REVIEW, f"review:{task_pk}:{nominal}", nominal, send_on, 0, "doers"
+            )
+            k += 1
+        return [latest] if latest else []
+    if due is None:
+        return []
+    eff = cal.next_working_day(due)
+    stream: list[Occurrence] = []
+    for off in policy.offsets():
+        nominal = eff - datetime.timedelta(days=off)
+        send_on = cal.next_working_day(nominal)
+        if send_on < eff:  # a reminder pushed onto the due day gives way to the due-day one
+            stream.append(
+                Occurrence(
+                    Kind.TASK_DUE_SOON, f"due:{task_pk}:{off}:{due}", nominal, send_on, off, "doers"
+                )
+            )
+    if policy.on_due_day:
+        stream.append(
+            Occurrence(Kind.TASK_DUE_TODAY, f"due:{task_pk}:0:{due}", eff, eff, 0, "doers")
+        )
+    every = max(policy.overdue_every_days, 1)
+    if today > eff:
+        step = (today - eff).days // every
+        if step >= 1:
+            nominal = eff + datetime.timedelta(days=every * step)
+            stream.append(
+                Occurrence(
+                    Kind.TASK_OVERDUE,
+                    f"overdue:{task_pk}:{step}:{due}",
+                    nominal,
+                    cal.next_working_day(nominal),
+                    (today - eff).days,
+                    "doers",
+                )
+            )
+    due_now = [o for o in stream if o.send_on <= today]
+    out: list[Occurrence] = []
+    if due_now:
+        chosen = max(due_now, key=lambda o: o.nominal)
+        if chosen.kind == Kind.TASK_DUE_SOON:
+            chosen = replace(chosen, days=(eff - today).days)
+        out.append(chosen)
+    for audience, after in (
+        ("heads", policy.escalate_head_after_days),
+        ("office", policy.escalate_office_after_days),
+    ):
+        if after:
+            nominal = eff + datetime.timedelta(days=after)
+            send_on = cal.next_working_day(nominal)
+            if send_on <= today:
+                out.append(
+                    Occurrence(
+                        Kind.TASK_ESCALATED,
+                        f"escalate-{audience}:{task_pk}:{due}",
+                        nominal,
+                        send_on,
+                        (today - eff).days,
+                        audience,
+                    )
+                )
+    return out
+
+
+def _policies() -> dict[int, ReminderPolicy]:
+    return {p.agency_id: p for p in ReminderPolicy.objects.all()}
+
+
+def _policy(policies: dict[int, ReminderPolicy], agency_id: int) -> ReminderPolicy:
+    return policies.get(agency_id) or ReminderPolicy(agency_id=agency_id)
+
+
+def _ready_agencies(
+    name: str, now: datetime.datetime, policies: dict[int, ReminderPolicy]
+) -> list[int]:
+    """Agencies whose send hour has come and that this job has not done today."""
+    today, hour = timezone.localdate(now), timezone.localtime(now).hour
+    done = set(PeriodicMark.objects.filter(name=name, day=today).values_list("scope_id", flat=True))
+    ids = OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    return [a for a in ids if a not in done and _policy(policies, a).send_hour <= hour]
+
+
+def _mark(name: str, today: datetime.date, scope_ids: list[int]) -> None:
+    PeriodicMark.objects.bulk_create(
+        [PeriodicMark(name=name, day=today, scope_id=s) for s in scope_ids], ignore_conflicts=True
+    )
+
+
+def compute_task_reminders(now: datetime.datetime, cal: WorkCalendar | None = None) -> Counter[str]:
+    """Write today's task reminders and escalations for every agency that is due."""
+    stats: Counter[str] = Counter()
+    today = timezone.localdate(now)
+    cal = cal or WorkCalendar()
+    if not cal.is_working_day(today):
+        stats["skipped_day_off"] = 1
+        return stats
+    policies = _policies()
+    agencies = _ready_agencies("reminders", now, policies)
+    if not agencies:
+        return stats
+    horizon = today + datetime.timedelta(days=61)
+    tasks = (
+        PlanTask.objects.filter(
+            plan__status=Plan.Status.ISSUED,
+            plan__agency_id__in=agencies,
+            status__in=REMINDER_STATUSES,
+        )
+        .filter(Q(timing_kind__in=PERIODIC_KINDS) | Q(due_date__lte=horizon))
+        .select_related("plan")
+        .only(
+            "id",
+            "number",
+            "content",
+            "timing_text",
+            "timing_kind",
+            "due_date",
+            "review_cadence_months",
+            "lead_text",
+            "plan__id",
+            "plan__number",
+            "plan__year",
+            "plan__status",
+            "plan__issued_on",
+            "plan__agency_id",
+        )
+        .prefetch_related(
+            Prefetch(
+                "lead_units", queryset=OrgUnit.objects.only("id", "name", "short_name", "kind")
+            )
+        )
+        .order_by("pk")
+    )
+    directory = Directory(agencies)
+    box = Outbox(now)
+    box.load(directory.everyone())
+    for task in tasks:
+        plan = task.plan
+        agency_id = plan.agency_id
+        policy = _policy(policies, agency_id)
+        anchor = plan.issued_on or datetime.date(plan.year, 1, 1)
+        occurrences = task_occurrences(
+            task_pk=task.pk,
+            timing_kind=task.timing_kind,
+            due=task.due_date,
+            cadence=task.review_cadence_months,
+            anchor=anchor,
+            policy=policy,
+            today=today,
+            cal=cal,
+        )
+        if not occurrences:
+            continue
+        leads = list(task.lead_units.all())
+        lead_ids = [u.pk for u in leads]
+        url = reverse("planning:task_detail", kwargs={"pk": task.pk})
+        facts = TaskFacts(
+            pk=task.pk,
+            number=task.number,
+            content=task.content,
+            plan_label=str(plan),
+            agency_name="",
+            lead_names=", ".join(u.display_name for u in leads) or task.lead_text,
+            timing_text=task.timing_text,
+            due=cal.next_working_day(task.due_date) if task.due_date else None,
+            url=url,
+        )
+        for occ in occurrences:
+            if occ.audience == "doers":
+                recipients = directory.doers(lead_ids)
+            elif occ.audience == "heads":
+                recipients = directory.heads(lead_ids)
+            else:
+                recipients = directory.office(agency_id)
+            box.add(
+                recipients=recipients,
+                data=MessageData(kind=occ.kind, task=facts, days=occ.days, url=url),
+                obj=task,
+                agency_id=agency_id,
+                key=occ.key,
+            )
+            stats[occ.kind] += 1
+    with transaction.atomic():
+        stats["rows"] += box.flush()
+        _mark("reminders", today, agencies)
+    return stats
+
+
+def compute_digests(now: datetime.datetime, cal: WorkCalendar | None = None) -> int:
+    """Bundle held e-mails into one digest per user, at the user's hour, on working days."""
+    today, hour = timezone.localdate(now), timezone.localtime(now).hour
+    cal = cal or WorkCalendar()
+    if not cal.is_working_day(today):
+        return 0
+    waiting = set(
+        Notification.objects.filter(state=State.HELD).values_list("recipient_id", flat=True)
+    )
+    if not waiting:
+        return 0
+    due_settings = [
+        s
+        for s in NotificationSettings.objects.filter(user_id__in=sorted(waiting))
+        if s.digest_hour <= hour and (s.last_digest_on is None or s.last_digest_on < today)
+    ]
+    made = 0
+    for s in due_settings:
+        with transaction.atomic():
+            held = list(
+                Notification.objects.select_for_update()
+                .filter(recipient_id=s.user_id, state=State.HELD)
+                .order_by("created_at", "pk")
+            )
+            if not held:
+                continue
+            user = User.objects.get(pk=s.user_id)
+            box = Outbox(now)
+            box.add(
+                recipients=[user.pk],
+                data=MessageData(
+                    kind=Kind.DIGEST,
+                    url=reverse("notifications:inbox"),
+                    extra={"items": [(n.subject, absolute(n.url) if n.url else "") for n in held]},
+                ),
+                obj=None,
+                agency_id=held[-1].agency_id,
+                key=f"digest:{today}",
+            )
+            box.flush()
+            digest = Notification.objects.filter(
+                dedupe_key=f"digest:{today}:{user.pk}:{Channel.EMAIL}"
+            ).first()
+            Notification.objects.filter(pk__in=[n.pk for n in held]).update(
+                state=State.DIGESTED, digest=digest, sent_at=now
+            )
+            NotificationSettings.objects.filter(pk=s.pk).update(last_digest_on=today)
+            made += 1
+    return made
+
+
+def week_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """(this Monday, next Monday, the Sunday after next Monday)."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    next_monday = monday + datetime.timedelta(days=7)
+    return monday, next_monday, next_monday + datetime.timedelta(days=6)
+
+
+def weekly_rows(agency_id: int, today: datetime.date) -> list[dict[str, Any]]:
+    """Per lead unit: tasks done, late and due next week in the agency's issued plans
+    of the year."""
+    _monday, next_monday, next_sunday = week_bounds(today)
+    tasks = (
+        PlanTask.objects.filter(
+            plan__agency_id=agency_id, plan__status=Plan.Status.ISSUED, plan__year=today.year
+        )
+        .exclude(status=PlanTask.Status.CANCELLED)
+        .prefetch_related(
+            Prefetch(
+                "lead_units",
+                queryset=OrgUnit.objects.only("id", "name", "short_name", "kind", "sort_order"),
+            )
+        )
+        .only("id", "status", "due_date", "timing_kind")
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    for task in tasks:
+        late = (
+            task.is_open()
+            and task.due_date is not None
+            and task.due_date < today
+            and task.timing_kind not in PERIODIC_KINDS
+        )
+        soon = (
+            task.is_open()
+            and task.due_date is not None
+            and next_monday <= task.due_date <= next_sunday
+        )
+        for unit in task.lead_units.all():
+            row = rows.setdefault(
+                unit.pk,
+                {
+                    "unit": unit.display_name,
+                    "order": (unit.sort_order, unit.name),
+                    "done": 0,
+                    "late": 0,
+                    "due_next_week": 0,
+                    "total": 0,
+                },
+            )
+            row["total"] += 1
+            row["done"] += task.status == PlanTask.Status.DONE
+            row["late"] += late
+            row["due_next_week"] += soon
+    return sorted(rows.values(), key=lambda r: r["order"])
+
+
+def compute_weekly_summaries(now: datetime.datetime, cal: WorkCalendar | None = None) -> int:
+    """On the first working day of a week, the office of each agency gets its summary."""
+    today = timezone.localdate(now)
+    cal = cal or WorkCalendar()
+    monday, _n, _s = week_bounds(today)
+    if cal.next_working_day(monday) != today:
+        return 0
+    policies = _policies()
+    agencies = [
+        a for a in _ready_agencies("weekly", now, policies) if _policy(policies, a).weekly_summary
+    ]
+    if not agencies:
+        return 0
+    directory = Directory(agencies)
+    names = dict(OrgUnit.objects.filter(pk__in=agencies).values_list("pk", "name"))
+    box = Outbox(now)
+    iso = today.isocalendar()
+    for agency_id in agencies:
+        office = directory.office(agency_id)
+        if not office:
+            continue
+        rows = weekly_rows(agency_id, today)
+        box.add(
+            recipients=office,
+            data=MessageData(
+                kind=Kind.WEEKLY_SUMMARY,
+                url=reverse("notifications:weekly_xlsx", kwargs={"agency": agency_id}),
+                extra={
+                    "rows": rows,
+                    "agency": names.get(agency_id, ""),
+                    "monday": monday,
+                    "year": today.year,
+                },
+            ),
+            obj=None,
+            agency_id=agency_id,
+            key=f"weekly:{agency_id}:{iso.year}-W{iso.week:02d}",
+        )
+    with transaction.atomic():
+        written = box.flush()
+        _mark("weekly", today, agencies)
+    return written

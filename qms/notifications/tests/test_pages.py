@@ -1,0 +1,286 @@
+"""Notification centre, preferences, calendar feed, outbox, reminder settings, calendar:
+who may open what, and what the pages do."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from qms.audittrail.models import LogEntry
+from qms.core.models import CalendarOverride
+from qms.notifications import services
+from qms.notifications.models import (
+    Channel,
+    Kind,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+    ReminderPolicy,
+    State,
+)
+from qms.notifications.urls import urlpatterns
+
+pytestmark = pytest.mark.django_db
+
+ALL = [
+    "leader",
+    "iso_office",
+    "head_a",
+    "staff_a",
+    "head_b",
+    "auditor",
+    "overseer",
+    "agency_admin",
+    "sysadmin",
+    "outsider",
+]
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_page_matrix(client_as, org, persona):
+    client = client_as(persona)
+    assert client.get(reverse("notifications:inbox")).status_code == 200
+    assert client.get(reverse("notifications:preferences")).status_code == 200
+    outbox = 200 if persona in {"agency_admin", "sysadmin"} else 403
+    assert client.get(reverse("notifications:outbox")).status_code == outbox
+    policy = 200 if persona in {"agency_admin", "iso_office"} else 403
+    assert client.get(reverse("notifications:policy")).status_code == policy
+    calendar = 200 if persona == "sysadmin" else 403
+    assert client.get(reverse("core:calendar")).status_code == calendar
+    weekly = reverse("notifications:weekly_xlsx", kwargs={"agency": org.agency.pk})
+    expected = {"iso_office": 200, "leader": 200, "agency_admin": 200}
+    expected_status = expected.get(persona, 404 if persona == "outsider" else 403)
+    assert client.get(weekly).status_code == expected_status
+    # The overseer changes nothing.
+    if persona == "overseer":
+        assert client.post(reverse("notifications:policy"), {}).status_code == 403
+        assert client.post(reverse("core:calendar"), {}).status_code == 403
+
+
+def test_every_route_is_covered():
+    assert {p.name for p in urlpatterns} == {
+        "inbox",
+        "open",
+        "mark_read",
+        "preferences",
+        "ics_token",
+        "ics_feed",
+        "outbox",
+        "outbox_action",
+        "policy",
+        "weekly_xlsx",
+    }
+
+
+def _notify(user, subject="Nhắc việc", url="/plans/"):
+    return Notification.objects.create(
+        recipient=user,
+        kind=Kind.TASK_DUE_SOON,
+        channel=Channel.IN_APP,
+        subject=subject,
+        body="Nội dung",
+        url=url,
+        state=State.SENT,
+        created_at=datetime.datetime.now(datetime.UTC),
+    )
+
+
+def test_bell_inbox_open_and_mark_read(client_as, personas):
+    staff = personas["staff_a"]
+    first = _notify(staff, "Nhiệm vụ 6 sắp đến hạn", "/plans/")
+    _notify(staff, "Nhiệm vụ 7 quá hạn")
+    _notify(personas["head_a"], "Của người khác")
+    client = client_as("staff_a")
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert 'data-testid="unread-count">2<' in page
+    assert "Nhiệm vụ 6 sắp đến hạn" in page and "Của người khác" not in page
+    response = client.get(reverse("notifications:open", kwargs={"pk": first.pk}))
+    assert response.status_code == 302 and response["Location"] == "/plans/"
+    first.refresh_from_db()
+    assert first.read_at is not None
+    unread = client.get(reverse("notifications:inbox") + "?show=unread").content.decode()
+    assert "Nhiệm vụ 6" not in unread and "Nhiệm vụ 7" in unread
+    client.post(reverse("notifications:mark_read"))
+    assert not Notification.objects.filter(recipient=staff, read_at__isnull=True).exists()
+    other = Notification.objects.get(recipient=personas["head_a"])
+    assert client.get(reverse("notifications:open", kwargs={"pk": other.pk})).status_code == 404
+
+
+def test_inbox_queries_do_not_grow(client_as, personas, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("staff_a")
+    _notify(personas["staff_a"])
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("notifications:inbox"))
+    for i in range(30):
+        _notify(personas["staff_a"], f"Việc {i}")
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        client.get(reverse("notifications:inbox"))
+
+
+def test_preferences_round_trip(client_as, personas):
+    client = client_as("staff_a")
+    data = {"email_mode": "daily", "digest_hour": "16"}
+    for kind in [k for k in Kind if k not in {Kind.DIGEST, Kind.WEEKLY_SUMMARY}]:
+        data[f"{kind}__in_app"] = "on"
+        if kind not in {Kind.TASK_DUE_SOON, Kind.PROGRESS_POSTED}:
+            data[f"{kind}__email"] = "on"
+    assert client.post(reverse("notifications:preferences"), data).status_code == 302
+    s = NotificationSettings.objects.get(user=personas["staff_a"])
+    assert (s.email_mode, s.digest_hour) == ("daily", 16)
+    # Only the differences from the defaults are stored.
+    assert list(
+        NotificationPreference.objects.filter(user=personas["staff_a"]).values_list(
+            "kind", "channel", "enabled"
+        )
+    ) == [(Kind.TASK_DUE_SOON, Channel.EMAIL, False)]
+    bad = client.post(reverse("notifications:preferences"), {**data, "digest_hour": "25"})
+    assert bad.status_code == 200 and 'value="25"' in bad.content.decode()
+
+
+def test_calendar_feed_validates_and_revoked_token_is_404(client, client_as, personas, make_task):
+    make_task("Từ 01/6 đến 30/7/2026")
+    staff_client = client_as("staff_a")
+    staff_client.post(reverse("notifications:ics_token"), {"action": "new"})
+    token = NotificationSettings.objects.get(user=personas["staff_a"]).ics_token
+    assert token and len(token) >= 40
+    url = reverse("notifications:ics_feed", kwargs={"token": token})
+    response = client.get(url)  # no session: the token is the credential
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(response.content)
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 1
+    event = events[0]
+    assert event.decoded("dtstart") == datetime.date(2026, 6, 1)
+    assert event.decoded("dtend") == datetime.date(2026, 7, 31)
+    assert "Đánh giá nội bộ" in str(event.get("summary"))
+    assert str(event.get("url")).endswith(
+        reverse("planning:task_detail", kwargs={"pk": event_task_pk(event)})
+    )
+    staff_client.post(reverse("notifications:ics_token"), {"action": "revoke"})
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("notifications:ics_feed", kwargs={"token": "wrong"})).status_code == 404
+    )
+    assert LogEntry.objects.filter(action="notifications.ics.revoked").exists()
+
+
+def event_task_pk(event) -> int:
+    return int(str(event.get("uid")).split("@")[0].rsplit("-", 1)[1])
+
+
+def test_outbox_retry_and_cancel_are_audited(client_as, personas):
+    row = Notification.objects.create(
+        recipient=personas["staff_a"],
+        agency=personas["staff_a"].unit.agency,
+        kind=Kind.TASK_OVERDUE,
+        channel=Channel.EMAIL,
+        subject="Quá hạn",
+        body="…",
+        state=State.DEAD,
+        attempts=5,
+        last_error="Connection refused",
+        created_at=datetime.datetime.now(datetime.UTC),
+    )
+    client = client_as("agency_admin")
+    page = client.get(reverse("notifications:outbox") + "?state=dead").content.decode()
+    assert "Connection refused" in page
+    client.post(reverse("notifications:outbox_action", kwargs={"pk": row.pk}), {"action": "retry"})
+    row.refresh_from_db()
+    assert row.state == State.PENDING and row.attempts == 0
+    client.post(reverse("notifications:outbox_action", kwargs={"pk": row.pk}), {"action": "cancel"})
+    row.refresh_from_db()
+    assert row.state == State.CANCELLED
+    actions = set(LogEntry.objects.for_object(row).values_list("action", flat=True))
+    assert actions == {"notifications.outbox.retried", "notifications.outbox.cancelled"}
+    # Another agency's administrator does not see it.
+    assert client_as("outsider").get(reverse("notifications:outbox")).status_code == 403
+
+
+def test_policy_page_validates_and_keeps_the_secret(client_as, org):
+    client = client_as("iso_office")
+    data = {
+        "days_before": "7,3,x",
+        "overdue_every_days": 3,
+        "escalate_head_after_days": 3,
+        "escalate_office_after_days": 7,
+        "send_hour": 7,
+        "webhook_enabled": "on",
+        "webhook_url": "",
+        "webhook_secret": "",
+    }
+    response = client.post(reverse("notifications:policy"), data)
+    content = response.content.decode()
+    assert response.status_code == 200 and 'value="7,3,x"' in content
+    assert not ReminderPolicy.objects.exists()
+    data.update(
+        days_before="5,2", webhook_url="https://tinnhan.hungyen.gov.vn/eiso", webhook_secret="k"
+    )
+    assert client.post(reverse("notifications:policy"), data).status_code == 302
+    policy = ReminderPolicy.objects.get(agency=org.agency)
+    assert policy.offsets() == [5, 2] and policy.webhook_secret == "k"
+    data["webhook_secret"] = ""
+    client.post(reverse("notifications:policy"), data)
+    policy.refresh_from_db()
+    assert policy.webhook_secret == "k"  # empty field keeps the secret
+    entry = LogEntry.objects.filter(action="notifications.policy.saved").first()
+    assert entry is not None and "k" not in str(entry.changes.get("webhook_secret", ""))
+
+
+def test_weekly_xlsx_lists_units(client_as, org, make_task):
+    make_task("Trước 04/3/2026")
+    response = client_as("iso_office").get(
+        reverse("notifications:weekly_xlsx", kwargs={"agency": org.agency.pk})
+    )
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb.active
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    assert values and values[0][0] == org.div_a.display_name and values[0][1] == 1
+
+
+def test_working_day_calendar_page(client_as):
+    client = client_as("sysadmin")
+    page = client.get(reverse("core:calendar") + "?year=2026").content.decode()
+    assert "17/02/2026" in page and "Tết Nguyên Đán" in page
+    response = client.post(
+        reverse("core:calendar"),
+        {"date": "02/01/2026", "kind": "day_off", "note": "Nghỉ bù Tết Dương lịch"},
+    )
+    assert response.status_code == 302
+    override = CalendarOverride.objects.get()
+    assert override.date == datetime.date(2026, 1, 2)
+    bad = client.post(
+        reverse("core:calendar"), {"date": "31/02/2026", "kind": "day_off", "note": "Sai"}
+    )
+    assert bad.status_code == 200 and 'value="31/02/2026"' in bad.content.decode()
+    client.post(reverse("core:calendar_remove", kwargs={"pk": override.pk}))
+    assert not CalendarOverride.objects.exists()
+    assert LogEntry.objects.filter(action__startswith="core.calendar").count() == 2
+
+
+def test_events_from_the_plan_workflow(personas, org, make_task):
+    from qms.planning import services as planning
+
+    task = make_task("Trước 10/3/2026")
+    planning.task_post_progress(
+        actor=personas["staff_a"], task=task, percent=40, comment="Đã lập đoàn"
+    )
+    office = Notification.objects.filter(
+        recipient=personas["iso_office"], kind=Kind.PROGRESS_POSTED
+    )
+    assert [n.channel for n in office] == [Channel.IN_APP]  # e-mail off by default
+    planning.task_post_progress(
+        actor=personas["staff_a"], task=task, percent=100, comment="Xong", report_done=True
+    )
+    planning.task_confirm(actor=personas["iso_office"], task=task)
+    confirmed = Notification.objects.filter(kind=Kind.TASK_CONFIRMED)
+    assert {n.recipient.username for n in confirmed} == {"staff_a", "head_a"}
+    assert services.Directory([org.agency.pk]).office(org.agency.pk) == {personas["iso_office"].pk}

@@ -1,0 +1,302 @@
+"""Notification centre, preferences, calendar feed, outbox and reminder policy pages."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from qms.accounts import permissions
+from qms.core.htmx import htmx_partial
+from qms.core.http import AuthedRequest
+from qms.core.models import OrgUnit
+from qms.notifications import services
+from qms.notifications.forms import InboxFilterForm, OutboxFilterForm, PolicyForm, PreferencesForm
+from qms.notifications.ics import task_calendar
+from qms.notifications.models import Channel, Notification, NotificationPreference, State
+from qms.notifications.reminders import week_bounds, weekly_rows
+
+if TYPE_CHECKING:
+    from qms.accounts.models import User
+
+PAGE_SIZE = 25
+
+
+@require_GET
+def inbox(request: AuthedRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    qs = Notification.objects.in_app_for(request.user)
+    if form.is_valid():
+        if form.cleaned_data["show"] == "unread":
+            qs = qs.unread()
+        if form.cleaned_data["kind"]:
+            qs = qs.filter(kind=form.cleaned_data["kind"])
+    page = Paginator(
+        qs.only("id", "kind", "subject", "body", "url", "created_at", "read_at"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    template = (
+        "notifications/partials/_inbox_rows.html"
+        if htmx_partial(request)
+        else "notifications/inbox.html"
+    )
+    return render(request, template, {"form": form, "page": page})
+
+
+@require_GET
+def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Mark as read and go to what it is about."""
+    n = get_object_or_404(Notification.objects.in_app_for(request.user), pk=pk)
+    if n.read_at is None:
+        services.mark_read(user=request.user, ids=[n.pk])
+    if n.url and url_has_allowed_host_and_scheme(n.url, allowed_hosts=None):
+        return redirect(n.url)
+    return redirect("notifications:inbox")
+
+
+@require_POST
+def mark_read(request: AuthedRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    count = services.mark_read(user=request.user, ids=ids or None)
+    if not ids:
+        messages.success(request, _("All notifications marked as read."))
+    elif count:
+        messages.success(request, _("Marked as read."))
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("notifications:inbox")
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    settings_obj = services.settings_for(user)
+    enabled = {
+        (p.kind, p.channel): p.enabled for p in NotificationPreference.objects.filter(user=user)
+    }
+    form = PreferencesForm(
+        request.POST or None,
+        enabled=enabled,
+        initial={"email_mode": settings_obj.email_mode, "digest_hour": settings_obj.digest_hour},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preferences_save(
+            user=user,
+            email_mode=form.cleaned_data["email_mode"],
+            digest_hour=form.cleaned_data["digest_hour"],
+            enabled=form.enabled(),
+        )
+        messages.success(request, _("Notification preferences saved."))
+        return redirect("notifications:preferences")
+    feed_url = (
+        request.build_absolute_uri(
+            reverse("notifications:ics_feed", kwargs={"token": settings_obj.ics_token})
+        )
+        if settings_obj.ics_token
+        else ""
+    )
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "settings_obj": settings_obj, "feed_url": feed_url},
+    )
+
+
+@require_POST
+def ics_token(request: AuthedRequest) -> HttpResponse:
+    if request.POST.get("action") == "revoke":
+        services.ics_token_revoke(user=request.user)
+        messages.success(request, _("Calendar link revoked: subscriptions using it stop working."))
+    else:
+        services.ics_token_regenerate(user=request.user)
+        messages.success(
+            request, _("New calendar link created; the old one, if any, no longer works.")
+        )
+    return redirect(reverse("notifications:preferences") + "#calendar")
+
+
+@login_not_required
+@require_GET
+def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The user's task deadlines as iCalendar; the secret token is the only credential."""
+    from qms.notifications.models import NotificationSettings
+
+    s = (
+        NotificationSettings.objects.select_related("user")
+        .filter(ics_token=token, user__is_active=True)
+        .first()
+    )
+    if s is None or not token:
+        raise Http404
+    body = task_calendar(s.user, base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="eiso-tasks.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+# --------------------------------------------------------------------------- admin
+
+
+def _outbox_scope(user: User) -> QuerySet[Notification]:
+    """Outgoing messages (e-mail, webhook) of the agencies the administrator manages."""
+    if not permissions.has_any_role(user, "notifications.manage_outbox"):
+        raise PermissionDenied
+    return Notification.objects.exclude(channel=Channel.IN_APP).filter(
+        permissions.agency_scope_q(user, "notifications.manage_outbox")
+        | Q(
+            agency__isnull=True,
+            recipient__unit__in=OrgUnit.objects.filter(
+                permissions.unit_scope_q(user, "notifications.manage_outbox")
+            ),
+        )
+    )
+
+
+@require_GET
+def outbox(request: AuthedRequest) -> HttpResponse:
+    qs = _outbox_scope(request.user)
+    form = OutboxFilterForm(request.GET or None)
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["state"]:
+            qs = qs.filter(state=d["state"])
+        if d["channel"]:
+            qs = qs.filter(channel=d["channel"])
+        if d["q"]:
+            qs = qs.filter(
+                Q(subject__icontains=d["q"])
+                | Q(recipient__username__icontains=d["q"])
+                | Q(recipient__email__icontains=d["q"])
+                | Q(recipient__last_name__icontains=d["q"])
+            )
+    counts = dict(
+        _outbox_scope(request.user)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    page = Paginator(qs.select_related("recipient", "agency"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"form": form, "page": page, "counts": counts, "states": State},
+    )
+
+
+@require_POST
+def outbox_action(request: AuthedRequest, pk: int) -> HttpResponse:
+    n = get_object_or_404(_outbox_scope(request.user), pk=pk)
+    if request.POST.get("action") == "cancel":
+        services.notification_cancel(actor=request.user, notification=n)
+        messages.success(request, _("Message cancelled."))
+    else:
+        services.notification_retry(actor=request.user, notification=n)
+        messages.success(request, _("Message queued again; it goes out with the next pass."))
+    return redirect(request.POST.get("next") or reverse("notifications:outbox"))
+
+
+def _policy_agencies(user: User) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True).filter(
+        permissions.agency_scope_q(user, "notifications.manage_policy")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def policy(request: AuthedRequest) -> HttpResponse:
+    agencies = _policy_agencies(request.user)
+    if not agencies.exists():
+        raise PermissionDenied
+    agency_param = request.GET.get("agency", "")
+    agency = agencies.filter(pk=agency_param).first() if agency_param.isdigit() else None
+    own = request.user.unit.agency if request.user.unit else None
+    agency = agency or (own if own and agencies.filter(pk=own.pk).exists() else agencies.first())
+    if agency is None:
+        raise PermissionDenied
+    instance = services.policy_for(agency)
+    form = PolicyForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.policy_save(actor=request.user, policy=instance, data=form.cleaned_data)
+        messages.success(request, _("Reminder settings saved."))
+        return redirect(f"{reverse('notifications:policy')}?agency={agency.pk}")
+    return render(
+        request,
+        "notifications/policy.html",
+        {
+            "form": form,
+            "agency": agency,
+            "agencies": agencies,
+            "has_secret": bool(instance.webhook_secret),
+        },
+    )
+
+
+@require_GET
+def weekly_xlsx(request: AuthedRequest, agency: int) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    unit = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user), pk=agency, kind=OrgUnit.Kind.AGENCY
+    )
+    if not permissions.can_agency_wide(request.user, "notifications.weekly_summary", unit):
+        raise PermissionDenied
+    today = timezone.localdate()
+    monday, next_monday, next_sunday = week_bounds(today)
+    rows = weekly_rows(unit.pk, today)
+    wb = Workbook()
+    ws = wb.create_sheet(_("Weekly summary")[:31])
+    wb.remove(wb.worksheets[0])
+    ws.append(
+        [
+            _("Weekly summary of %(agency)s, week of %(monday)s")
+            % {"agency": unit.name, "monday": monday.strftime("%d/%m/%Y")}
+        ]
+    )
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(
+        [
+            _("Data as of %(date)s; due next week = %(a)s to %(b)s")
+            % {
+                "date": today.strftime("%d/%m/%Y"),
+                "a": next_monday.strftime("%d/%m/%Y"),
+                "b": next_sunday.strftime("%d/%m/%Y"),
+            }
+        ]
+    )
+    ws.append([])
+    header = [_("Lead unit"), _("Tasks"), _("Done"), _("Late"), _("Due next week")]
+    ws.append(header)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for r in rows:
+        ws.append([r["unit"], r["total"], r["done"], r["late"], r["due_next_week"]])
+    ws.column_dimensions["A"].width = 42
+    for col in "BCDE":
+        ws.column_dimensions[col].width = 14
+    ws.freeze_panes = "A5"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"tong-hop-tuan-{unit.code}-{monday:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
