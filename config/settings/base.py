@@ -73,8 +73,6 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Same backend, with the bound-parameter limit of SQLite ≥ 3.32 (see the module).
-    DATABASES["default"]["ENGINE"] = "qms.core.backends.sqlite3"
     # Writers queue instead of failing with "database is locked" (Django 5.1+).
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
