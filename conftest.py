@@ -155,3 +155,14 @@ def client_as(personas: dict[str, User]) -> Callable[[str], Client]:
         return client
 
     return _client
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the private temporary MEDIA_ROOT the test settings created."""
+    import shutil
+
+    from django.conf import settings
+
+    media = str(getattr(settings, "MEDIA_ROOT", ""))
+    if "eiso-test-media-" in media:
+        shutil.rmtree(media, ignore_errors=True)

@@ -50,7 +50,9 @@ class PreferencesForm(BaseForm):
     """E-mail mode, digest hour and one checkbox per kind and channel."""
 
     email_mode = forms.ChoiceField(
-        label=_("E-mail"), choices=NotificationSettings.EmailMode.choices, widget=forms.RadioSelect
+        label=_("E-mail"),
+        choices=NotificationSettings.EmailMode.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     digest_hour = forms.IntegerField(
         label=_("Digest hour"),

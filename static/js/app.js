@@ -44,4 +44,20 @@
       if (out) { out.textContent = target.value + "%"; }
     }
   });
+
+  // Copy the value of an input: <button data-copy="#feed-url">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var input = document.querySelector(button.dataset.copy);
+    if (!input) { return; }
+    input.select();
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(input.value).catch(function () { document.execCommand("copy"); });
+    } else {
+      document.execCommand("copy");
+    }
+    button.classList.add("btn-success");
+    setTimeout(function () { button.classList.remove("btn-success"); }, 1200);
+  });
 })();

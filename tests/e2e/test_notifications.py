@@ -59,3 +59,25 @@ def test_staff_sees_the_bell_and_follows_a_notification(page: Page, live_server,
     page.get_by_role("button", name=re.compile("Tạo liên kết lịch|Create a calendar link")).click()
     expect(page.locator("#feed-url")).to_have_value(re.compile(r"/notifications/calendar/.+\.ics$"))
     shot(page, "12-notification-settings")
+
+
+def test_admin_pages_for_reminders(page: Page, live_server, demo_data, shot):
+    base = live_server.url
+    login(page, base, "quantriso")  # agency administrator
+    page.goto(f"{base}/notifications/reminders/")
+    expect(page.locator("#id_days_before")).to_have_value("7,3,1")
+    page.fill("#id_days_before", "7,3,x")
+    page.get_by_role("button", name=re.compile("Lưu|Save")).click()
+    expect(page.locator("#id_days_before")).to_have_value("7,3,x")  # kept as typed
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    shot(page, "13-reminder-settings-error")
+    page.fill("#id_days_before", "5,2,1")
+    page.get_by_role("button", name=re.compile("Lưu|Save")).click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    page.goto(f"{base}/notifications/outbox/")
+    expect(page.locator("h1")).to_be_visible()
+    shot(page, "14-outbox")
+    login(page, base, "admin")  # system administrator
+    page.goto(f"{base}/calendar/?year=2026")
+    expect(page.locator("table")).to_contain_text("17/02/2026")
+    shot(page, "15-working-day-calendar")
