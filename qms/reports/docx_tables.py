@@ -41,18 +41,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.utils.translation import gettext, gettext_lazy
 from docx import Document
 from docx.oxml.ns import qn
 
 from .plan_docx import AppendixRow
 
-NOT_FOUND_MESSAGE = (
-    "Không tìm thấy bảng phụ lục có các cột TT, Nội dung, Đơn vị chủ trì, "
-    "Đơn vị phối hợp, Thời gian thực hiện."
+NOT_FOUND_MESSAGE = gettext_lazy(
+    "No appendix table with the columns TT, Nội dung, Đơn vị chủ trì, "
+    "Đơn vị phối hợp, Thời gian thực hiện was found."
 )
-INVALID_FILE_MESSAGE = "Tệp không phải là tài liệu Word (.docx) hợp lệ."
-MISSING_NO_MESSAGE = "Thiếu số thứ tự (TT)."
-MISSING_CONTENT_MESSAGE = "Thiếu nội dung nhiệm vụ."
+INVALID_FILE_MESSAGE = gettext_lazy("The file is not a valid Word document (.docx).")
+MISSING_NO_MESSAGE = gettext_lazy("The number (TT) is missing.")
+MISSING_CONTENT_MESSAGE = gettext_lazy("The task content is missing.")
 
 HEADER_SEARCH_ROWS = 5
 
@@ -95,11 +96,16 @@ class AppendixReadError(ValueError):
         self.errors: list[RowError] = list(errors)
         if not message:
             details = "; ".join(
-                f"dòng {row}, cột {column}: {text}" for row, column, text in self.errors
+                gettext("row %(row)s, column %(column)s: %(text)s")
+                % {"row": row, "column": column, "text": text}
+                for row, column, text in self.errors
             )
-            message = f"Bảng phụ lục có {len(self.errors)} lỗi: {details}"
-        self.message = message
-        super().__init__(message)
+            message = gettext("The appendix table has %(n)s errors: %(details)s") % {
+                "n": len(self.errors),
+                "details": details,
+            }
+        self.message = str(message)
+        super().__init__(self.message)
 
 
 # --------------------------------------------------------------------------- text

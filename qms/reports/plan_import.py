@@ -6,6 +6,8 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
+from django.utils.translation import gettext
+
 from qms.core.models import OrgUnit
 from qms.core.services import match_unit_names
 from qms.core.text import split_unit_names
@@ -68,7 +70,9 @@ def preview_plan_docx(
     for index, r in enumerate(raw, 1):
         digits = "".join(ch for ch in r.no if ch.isdigit())
         if not digits:
-            errors.append((index, "TT", f"Số thứ tự “{r.no}” không phải là số."))
+            errors.append(
+                (index, "TT", gettext("The number “%(no)s” is not a number.") % {"no": r.no})
+            )
             continue
         timing = parse_timing(r.timing, default_year=year)
         lead, support = split_unit_names(r.lead), split_unit_names(r.partner)
@@ -95,7 +99,9 @@ def preview_plan_docx(
     numbers = [r.no for r in rows]
     for done in rows:
         if numbers.count(done.no) > 1:
-            errors.append((done.row, "TT", f"Số thứ tự {done.no} bị trùng."))
+            errors.append(
+                (done.row, "TT", gettext("Number %(no)s is used twice.") % {"no": done.no})
+            )
     if errors:
         raise AppendixReadError(errors=errors)
     return ImportPreview(rows=rows, unmatched=unmatched, errors=[])
