@@ -47,7 +47,7 @@ migrations-check: $(STAMP)
 
 # Unit and integration tests on SQLite, then on PostgreSQL when DATABASE_URL is set,
 # then the browser tests (Chromium).
-test: $(STAMP) compilemessages lint migrations-check
+test: $(STAMP) compilemessages lint typecheck migrations-check
 	$(MAKE) test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
 	$(MAKE) test-e2e

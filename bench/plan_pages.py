@@ -32,15 +32,13 @@ warnings.filterwarnings("ignore", message="No directory at")  # static files not
 django.setup()
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.seeding import province_with_issued_plans  # noqa: E402
 from qms.accounts.models import Role, RoleAssignment, User  # noqa: E402
 from qms.audittrail.models import LogEntry  # noqa: E402
-from qms.core.models import OrgUnit  # noqa: E402
-from qms.core.services import orgunit_create  # noqa: E402
 from qms.planning.models import Plan, PlanTask  # noqa: E402
 
 AGENCIES, YEARS, TASKS, BIG, LOGS, RUNS = 200, (2024, 2025, 2026), 30, 200, 100_000, 15
@@ -48,45 +46,8 @@ STATUSES = ["not_started", "in_progress", "done_reported", "done", "done", "canc
 
 
 def seed() -> tuple[Plan, Plan, User, User]:
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    province = orgunit_create(actor=None, code="P", name="Tỉnh", kind=OrgUnit.Kind.PROVINCE)
-    plans, tasks, links = [], [], []
-    divisions: dict[int, list[OrgUnit]] = {}
-    agencies = []
-    for a in range(AGENCIES):
-        agency = orgunit_create(
-            actor=None,
-            code=f"A{a}",
-            name=f"Sở {a}",
-            kind=OrgUnit.Kind.AGENCY,
-            parent=province,
-            doc_symbol=f"S{a}",
-        )
-        agencies.append(agency)
-        divisions[agency.pk] = [
-            orgunit_create(
-                actor=None,
-                code=f"A{a}-D{d}",
-                name=f"Phòng {d} Sở {a}",
-                kind=OrgUnit.Kind.DIVISION,
-                parent=agency,
-            )
-            for d in range(6)
-        ]
-        for y in YEARS:
-            plans.append(
-                Plan(
-                    agency=agency,
-                    year=y,
-                    status="issued",
-                    issuer_name=f"SỞ {a}",
-                    title=f"Kế hoạch {y}",
-                    number=f"{a}-{y}/KH-S{a}",
-                    issued_on=datetime.date(y, 2, 7),
-                )
-            )
-    Plan.objects.bulk_create(plans, batch_size=1000)
+    tasks, links = [], []
+    agencies, divisions = province_with_issued_plans(AGENCIES, YEARS)
     plans = list(Plan.objects.select_related("agency").order_by("pk"))
     for plan in plans:
         count = BIG if plan is plans[0] else TASKS

@@ -30,14 +30,12 @@ import django  # noqa: E402
 warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.seeding import province_with_issued_plans  # noqa: E402
 from qms.accounts.models import Role, RoleAssignment, User  # noqa: E402
-from qms.core.models import OrgUnit  # noqa: E402
-from qms.core.services import orgunit_create  # noqa: E402
 from qms.core.workdays import WorkCalendar  # noqa: E402
 from qms.notifications.models import Notification, PeriodicMark  # noqa: E402
 from qms.notifications.reminders import (  # noqa: E402
@@ -53,38 +51,7 @@ TODAY = datetime.date(2026, 3, 10)  # a Tuesday
 
 
 def seed() -> None:
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    province = orgunit_create(actor=None, code="P", name="Tỉnh", kind=OrgUnit.Kind.PROVINCE)
-    divisions: dict[int, list[OrgUnit]] = {}
-    plans = []
-    for a in range(AGENCIES):
-        agency = orgunit_create(
-            actor=None, code=f"A{a}", name=f"Sở {a}", kind=OrgUnit.Kind.AGENCY, parent=province
-        )
-        divisions[agency.pk] = [
-            orgunit_create(
-                actor=None,
-                code=f"A{a}-D{d}",
-                name=f"Phòng {d} Sở {a}",
-                kind=OrgUnit.Kind.DIVISION,
-                parent=agency,
-            )
-            for d in range(6)
-        ]
-        for y in YEARS:
-            plans.append(
-                Plan(
-                    agency=agency,
-                    year=y,
-                    status="issued",
-                    issuer_name=f"SỞ {a}",
-                    title=f"Kế hoạch {y}",
-                    number=f"{a}-{y}/KH",
-                    issued_on=datetime.date(y, 2, 7),
-                )
-            )
-    Plan.objects.bulk_create(plans, batch_size=1000)
+    _agencies, divisions = province_with_issued_plans(AGENCIES, YEARS)
     tasks = []
     for plan in Plan.objects.order_by("pk"):
         for n in range(1, TASKS + 1):

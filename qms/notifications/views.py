@@ -25,7 +25,13 @@ from qms.core.models import OrgUnit
 from qms.notifications import services
 from qms.notifications.forms import InboxFilterForm, OutboxFilterForm, PolicyForm, PreferencesForm
 from qms.notifications.ics import task_calendar
-from qms.notifications.models import Channel, Notification, NotificationPreference, State
+from qms.notifications.models import (
+    Channel,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+    State,
+)
 from qms.notifications.reminders import week_bounds, weekly_rows
 
 if TYPE_CHECKING:
@@ -131,8 +137,6 @@ def ics_token(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The user's task deadlines as iCalendar; the secret token is the only credential."""
-    from qms.notifications.models import NotificationSettings
-
     s = (
         NotificationSettings.objects.select_related("user")
         .filter(ics_token=token, user__is_active=True)

@@ -262,11 +262,11 @@ def _load(fileobj: str | os.PathLike[str] | bytes | bytearray | memoryview | IO[
             fileobj.seek(0)
         data = fileobj.read()
         if not isinstance(data, bytes):
-            raise AppendixReadError(INVALID_FILE_MESSAGE)
+            raise AppendixReadError(str(INVALID_FILE_MESSAGE))
     try:
         return Document(io.BytesIO(data))
     except Exception as exc:  # zip, package and XML errors of every kind
-        raise AppendixReadError(INVALID_FILE_MESSAGE) from exc
+        raise AppendixReadError(str(INVALID_FILE_MESSAGE)) from exc
 
 
 def read_plan_appendix(
@@ -280,7 +280,7 @@ def read_plan_appendix(
             columns = _header_columns(header)
             if columns is not None:
                 return _read_rows(grid, header_index, columns)
-    raise AppendixReadError(NOT_FOUND_MESSAGE)
+    raise AppendixReadError(str(NOT_FOUND_MESSAGE))
 
 
 def _read_rows(
@@ -298,9 +298,9 @@ def _read_rows(
         values["no"] = values["no"].rstrip(".").strip()
         row_number = index + 1
         if not values["no"]:
-            errors.append((row_number, COLUMN_NAMES["no"], MISSING_NO_MESSAGE))
+            errors.append((row_number, COLUMN_NAMES["no"], str(MISSING_NO_MESSAGE)))
         if not values["content"]:
-            errors.append((row_number, COLUMN_NAMES["content"], MISSING_CONTENT_MESSAGE))
+            errors.append((row_number, COLUMN_NAMES["content"], str(MISSING_CONTENT_MESSAGE)))
         rows.append(AppendixRow(**values))
     if errors:
         raise AppendixReadError(errors=errors)

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD
+from conftest import PASSWORD, PERSONAS
 from qms.accounts.models import Role, RoleAssignment, User
 from qms.audittrail.models import LogEntry
 
@@ -168,18 +168,7 @@ def test_profile_language_switches_the_interface(client_as, personas):
     assert User.objects.get(username="staff_a").language == "en"
 
 
-ALL = [
-    "leader",
-    "iso_office",
-    "head_a",
-    "staff_a",
-    "head_b",
-    "auditor",
-    "overseer",
-    "agency_admin",
-    "sysadmin",
-    "outsider",
-]
+ALL = list(PERSONAS)
 
 
 @pytest.mark.parametrize("persona", ALL)

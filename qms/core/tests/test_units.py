@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import PERSONAS
 from qms.audittrail.models import LogEntry
 from qms.core.models import OrgUnit, OrgUnitName
 from qms.core.services import OrgUnitError, orgunit_archive, orgunit_create, orgunit_update
@@ -14,18 +15,7 @@ from qms.core.urls import urlpatterns
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "leader",
-    "iso_office",
-    "head_a",
-    "staff_a",
-    "head_b",
-    "auditor",
-    "overseer",
-    "agency_admin",
-    "sysadmin",
-    "outsider",
-]
+ALL = list(PERSONAS)
 MANAGERS = {"agency_admin", "sysadmin"}
 
 

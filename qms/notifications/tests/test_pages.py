@@ -11,6 +11,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from conftest import PERSONAS
 from qms.audittrail.models import LogEntry
 from qms.core.models import CalendarOverride
 from qms.notifications import services
@@ -27,18 +28,7 @@ from qms.notifications.urls import urlpatterns
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "leader",
-    "iso_office",
-    "head_a",
-    "staff_a",
-    "head_b",
-    "auditor",
-    "overseer",
-    "agency_admin",
-    "sysadmin",
-    "outsider",
-]
+ALL = list(PERSONAS)
 
 
 @pytest.mark.parametrize("persona", ALL)

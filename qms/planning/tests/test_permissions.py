@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from conftest import PERSONAS
 from qms.planning import services
 from qms.planning.models import Evidence
 from qms.planning.tests.factories import first_task, make_plan
@@ -17,18 +18,7 @@ from qms.reports.urls import urlpatterns as report_urls
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "leader",
-    "iso_office",
-    "head_a",
-    "staff_a",
-    "head_b",
-    "auditor",
-    "overseer",
-    "agency_admin",
-    "sysadmin",
-    "outsider",
-]
+ALL = list(PERSONAS)
 VIEWERS = {p: 200 for p in ALL if p != "outsider"} | {"outsider": 404}
 
 
