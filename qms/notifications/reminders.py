@@ -29,7 +29,6 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from qms.accounts.models import User
 from qms.core.models import OrgUnit
 from qms.core.workdays import WorkCalendar
 from qms.notifications.messages import MessageData, TaskFacts
@@ -307,10 +306,9 @@ def compute_digests(now: datetime.datetime, cal: WorkCalendar | None = None) -> 
             )
             if not held:
                 continue
-            user = User.objects.get(pk=s.user_id)
             box = Outbox(now)
             box.add(
-                recipients=[user.pk],
+                recipients=[s.user_id],
                 data=MessageData(
                     kind=Kind.DIGEST,
                     url=reverse("notifications:inbox"),
@@ -322,7 +320,7 @@ def compute_digests(now: datetime.datetime, cal: WorkCalendar | None = None) -> 
             )
             box.flush()
             digest = Notification.objects.filter(
-                dedupe_key=f"digest:{today}:{user.pk}:{Channel.EMAIL}"
+                dedupe_key=f"digest:{today}:{s.user_id}:{Channel.EMAIL}"
             ).first()
             Notification.objects.filter(pk__in=[n.pk for n in held]).update(
                 state=State.DIGESTED, digest=digest, sent_at=now

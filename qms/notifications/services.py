@@ -336,12 +336,23 @@ def _lead_ids(task: PlanTask) -> list[int]:
 
 
 # --------------------------------------------------------------------------- events
+def _write(
+    *,
+    recipients: Iterable[int],
+    data: MessageData,
+    obj: models.Model,
+    agency_id: int | None,
+    exclude: int | None = None,
+) -> None:
+    """One event's notifications, in the caller's transaction."""
+    box = Outbox()
+    box.add(recipients=recipients, data=data, obj=obj, agency_id=agency_id, exclude=exclude)
+    box.flush()
 
 
 def notify_plan_submitted(*, actor: User, plan: Plan) -> None:
     directory = Directory([plan.agency_id])
-    box = Outbox()
-    box.add(
+    _write(
         recipients=directory.approvers(plan.agency_id),
         data=MessageData(
             kind=Kind.PLAN_SUBMITTED,
@@ -354,7 +365,6 @@ def notify_plan_submitted(*, actor: User, plan: Plan) -> None:
         agency_id=plan.agency_id,
         exclude=actor.pk,
     )
-    box.flush()
 
 
 def notify_plan_decided(*, actor: User, plan: Plan, approved: bool, comment: str = "") -> None:
@@ -398,22 +408,19 @@ def notify_task_reassigned(*, actor: User, task: PlanTask, new_unit_ids: set[int
         return
     directory = Directory([task.plan.agency_id])
     facts = task_facts(task)
-    box = Outbox()
-    box.add(
+    _write(
         recipients=directory.doers(new_unit_ids) | directory.heads(new_unit_ids),
         data=MessageData(kind=Kind.TASK_REASSIGNED, task=facts, url=facts.url),
         obj=task,
         agency_id=task.plan.agency_id,
         exclude=actor.pk,
     )
-    box.flush()
 
 
 def notify_progress_posted(*, actor: User, task: PlanTask, percent: int, comment: str) -> None:
     directory = Directory([task.plan.agency_id])
     facts = task_facts(task)
-    box = Outbox()
-    box.add(
+    _write(
         recipients=directory.office(task.plan.agency_id),
         data=MessageData(
             kind=Kind.PROGRESS_POSTED,
@@ -427,7 +434,6 @@ def notify_progress_posted(*, actor: User, task: PlanTask, percent: int, comment
         agency_id=task.plan.agency_id,
         exclude=actor.pk,
     )
-    box.flush()
 
 
 def notify_task_decided(*, actor: User, task: PlanTask, confirmed: bool, comment: str = "") -> None:
@@ -436,8 +442,7 @@ def notify_task_decided(*, actor: User, task: PlanTask, confirmed: bool, comment
     recipients = directory.doers(_lead_ids(task)) | directory.heads(_lead_ids(task))
     if task.reported_done_by_id:
         recipients.add(task.reported_done_by_id)
-    box = Outbox()
-    box.add(
+    _write(
         recipients=recipients,
         data=MessageData(
             kind=Kind.TASK_CONFIRMED if confirmed else Kind.TASK_REJECTED,
@@ -450,7 +455,6 @@ def notify_task_decided(*, actor: User, task: PlanTask, confirmed: bool, comment
         agency_id=task.plan.agency_id,
         exclude=actor.pk,
     )
-    box.flush()
 
 
 # --------------------------------------------------------------------------- user side

@@ -164,27 +164,34 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
 
-def test_webhook_posts_signed_json_and_retries_on_5xx(personas: dict[str, Any], org: Any) -> None:
+@pytest.fixture
+def receiver() -> Any:
+    """A real HTTP server on 127.0.0.1 recording what it receives (``Receiver``)."""
     server = HTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    Receiver.received, Receiver.status = [], 503
-    try:
-        ReminderPolicy.objects.create(
-            agency=org.agency,
-            webhook_enabled=True,
-            webhook_url=f"http://127.0.0.1:{server.server_port}/hook",
-            webhook_secret="bí-mật",
-        )
-        queue_task_reminder(personas["staff_a"])
-        hook = Notification.objects.get(channel=Channel.WEBHOOK)
-        now = timezone.now()
-        assert send_pending(now)["retry"] == 1
-        Receiver.status = 200
-        assert send_pending(now + datetime.timedelta(minutes=2))["sent"] >= 1
-    finally:
-        server.shutdown()
-        server.server_close()
+    Receiver.received = []
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_webhook_posts_signed_json_and_retries_on_5xx(
+    personas: dict[str, Any], org: Any, receiver: Any
+) -> None:
+    Receiver.status = 503
+    ReminderPolicy.objects.create(
+        agency=org.agency,
+        webhook_enabled=True,
+        webhook_url=f"http://127.0.0.1:{receiver.server_port}/hook",
+        webhook_secret="bí-mật",
+    )
+    queue_task_reminder(personas["staff_a"])
+    hook = Notification.objects.get(channel=Channel.WEBHOOK)
+    now = timezone.now()
+    assert send_pending(now)["retry"] == 1
+    Receiver.status = 200
+    assert send_pending(now + datetime.timedelta(minutes=2))["sent"] >= 1
     headers, body = Receiver.received[-1]
     expected = "sha256=" + hmac.new("bí-mật".encode(), body, hashlib.sha256).hexdigest()
     assert headers["X-Eiso-Signature"] == expected
@@ -196,22 +203,15 @@ def test_webhook_posts_signed_json_and_retries_on_5xx(personas: dict[str, Any], 
     assert hook.state == State.SENT and hook.attempts == 2
 
 
-def test_webhook_4xx_is_permanent(personas: dict[str, Any], org: Any) -> None:
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    Receiver.received, Receiver.status = [], 410
-    try:
-        ReminderPolicy.objects.create(
-            agency=org.agency,
-            webhook_enabled=True,
-            webhook_url=f"http://127.0.0.1:{server.server_port}/gone",
-            webhook_secret="s",
-        )
-        queue_task_reminder(personas["staff_a"])
-        send_pending()
-    finally:
-        server.shutdown()
-        server.server_close()
+def test_webhook_4xx_is_permanent(personas: dict[str, Any], org: Any, receiver: Any) -> None:
+    Receiver.status = 410
+    ReminderPolicy.objects.create(
+        agency=org.agency,
+        webhook_enabled=True,
+        webhook_url=f"http://127.0.0.1:{receiver.server_port}/gone",
+        webhook_secret="s",
+    )
+    queue_task_reminder(personas["staff_a"])
+    send_pending()
     hook = Notification.objects.get(channel=Channel.WEBHOOK)
     assert hook.state == State.DEAD and "410" in hook.last_error
