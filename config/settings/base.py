@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "qms.accounts",
     "qms.audittrail",
     "qms.planning",
+    "qms.documents",
     "qms.reports",
     "qms.notifications",
     "qms.demo",

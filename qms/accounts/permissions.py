@@ -52,6 +52,18 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "notifications.manage_policy": frozenset({R.AGENCY_ADMIN, R.ISO_OFFICER}),
     "notifications.weekly_summary": frozenset({R.ISO_OFFICER, R.LEADER, R.AGENCY_ADMIN}),
     "core.manage_calendar": frozenset({R.SYSTEM_ADMIN}),
+    # document control
+    "documents.view": READ_ROLES,
+    "documents.edit": frozenset({R.UNIT_HEAD, R.STAFF, R.ISO_OFFICER}),
+    "documents.review": frozenset({R.ISO_OFFICER}),
+    "documents.approve": frozenset({R.LEADER}),
+    "documents.issue": frozenset({R.ISO_OFFICER}),
+    "documents.manage_registers": frozenset({R.ISO_OFFICER, R.UNIT_HEAD}),
+    "documents.manage_settings": frozenset({R.ISO_OFFICER, R.AGENCY_ADMIN}),
+    "documents.request_change": frozenset(
+        {R.STAFF, R.UNIT_HEAD, R.ISO_OFFICER, R.LEADER, R.AUDITOR}
+    ),
+    "documents.decide_change": frozenset({R.UNIT_HEAD, R.ISO_OFFICER}),
 }
 
 # Roles that see the agency-wide records of the agency their unit belongs to.

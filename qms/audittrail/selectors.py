@@ -71,11 +71,45 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "planning.task.cancelled": gettext_lazy("cancelled the task"),
     "planning.progress.posted": gettext_lazy("posted a progress update"),
     "planning.evidence.added": gettext_lazy("attached evidence"),
+    # document control
+    "documents.change_request.created": gettext_lazy("requested a change to the document"),
+    "documents.change_request.decided": gettext_lazy("decided a change request"),
+    "documents.decision.issued": gettext_lazy("issued documents by a decision"),
+    "documents.decision.registered": gettext_lazy("registered a paper issuing decision"),
+    "documents.document.created": gettext_lazy("created the document"),
+    "documents.document.imported": gettext_lazy("imported the document from a master list"),
+    "documents.document.updated": gettext_lazy("updated the document"),
+    "documents.document.withdrawn": gettext_lazy("withdrew the document"),
+    "documents.external.archived": gettext_lazy("archived the external document"),
+    "documents.external.created": gettext_lazy("added the external document"),
+    "documents.external.status_changed": gettext_lazy(
+        "changed the status of the external document"
+    ),
+    "documents.external.updated": gettext_lazy("updated the external document"),
+    "documents.record.archived": gettext_lazy("archived the record entry"),
+    "documents.record.created": gettext_lazy("added the record entry"),
+    "documents.record.updated": gettext_lazy("updated the record entry"),
+    "documents.review.completed": gettext_lazy("completed the document review"),
+    "documents.review.created": gettext_lazy("opened a document review"),
+    "documents.settings.updated": gettext_lazy("updated the document control settings"),
+    "documents.task_links.set": gettext_lazy("linked documents to the task"),
+    "documents.version.acknowledged": gettext_lazy("confirmed reading the document"),
+    "documents.version.approved": gettext_lazy("approved the draft"),
+    "documents.version.cancelled": gettext_lazy("abandoned the draft"),
+    "documents.version.created": gettext_lazy("started a new draft"),
+    "documents.version.issued": gettext_lazy("put the version in force"),
+    "documents.version.obsoleted": gettext_lazy("made the version obsolete"),
+    "documents.version.registered": gettext_lazy("registered a version issued on paper"),
+    "documents.version.returned": gettext_lazy("returned the draft"),
+    "documents.version.reviewed": gettext_lazy("reviewed the draft"),
+    "documents.version.saved": gettext_lazy("saved the draft"),
+    "documents.version.submitted": gettext_lazy("submitted the draft for review"),
 }
 
 # The app part of an action code, for the filter bar.
 ACTION_PREFIXES: tuple[tuple[str, StrOrPromise], ...] = (
     ("planning", gettext_lazy("Yearly plan")),
+    ("documents", gettext_lazy("Document control")),
     ("core", gettext_lazy("Organisation")),
     ("accounts", gettext_lazy("Accounts")),
 )

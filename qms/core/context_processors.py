@@ -32,6 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "calendar": permissions.has_any_role(user, "core.manage_calendar"),
             "outbox": permissions.has_any_role(user, "notifications.manage_outbox"),
             "reminder_policy": permissions.has_any_role(user, "notifications.manage_policy"),
+            "documents": permissions.has_any_role(user, "documents.view"),
+            "document_settings": permissions.has_any_role(user, "documents.manage_settings"),
         },
         "unread_notifications": _unread(user),
         "user_agency": getattr(getattr(user, "unit", None), "agency", None),

@@ -66,6 +66,62 @@ def _task_lines(task: TaskFacts) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What a message says about a document version."""
+
+    code: str
+    title: str
+    issue_no: int
+    agency_name: str
+
+
+_DOC_SUBJECTS = {
+    Kind.DOC_REVIEW_REQUESTED: lambda: _("Draft to review: %(doc)s"),
+    Kind.DOC_APPROVAL_REQUESTED: lambda: _("Draft to approve: %(doc)s"),
+    Kind.DOC_RETURNED: lambda: _("Draft returned for changes: %(doc)s"),
+    Kind.DOC_APPROVED: lambda: _("Approved, ready to issue: %(doc)s"),
+    Kind.DOC_ISSUED: lambda: _("New version in force, please read: %(doc)s"),
+    Kind.DOC_CHANGE_REQUESTED: lambda: _("Change requested: %(doc)s"),
+    Kind.DOC_CHANGE_DECIDED: lambda: _("Your change request was decided: %(doc)s"),
+    Kind.DOC_REVIEW_DUE: lambda: _("Document to review: %(doc)s"),
+}
+
+
+def _document_message(d: MessageData) -> tuple[str, list[str]]:
+    doc: DocumentFacts = d.extra["document"]
+    label = f"{doc.code} {doc.title}"
+    short = label if len(label) <= 90 else label[:87].rstrip() + "…"
+    lines = {
+        Kind.DOC_REVIEW_REQUESTED: _("%(actor)s submitted a draft for your review."),
+        Kind.DOC_APPROVAL_REQUESTED: _("%(actor)s reviewed a draft and sends it for approval."),
+        Kind.DOC_RETURNED: _("%(actor)s returned the draft with this comment:"),
+        Kind.DOC_APPROVED: _("%(actor)s approved the draft; it can now be issued by a decision."),
+        Kind.DOC_ISSUED: _(
+            "A new version is in force (decision %(decision)s). Read it and confirm "
+            "“I have read it”."
+        ),
+        Kind.DOC_CHANGE_REQUESTED: _("%(actor)s asks to change this document:"),
+        Kind.DOC_CHANGE_DECIDED: _("%(actor)s decided your change request: %(outcome)s"),
+        Kind.DOC_REVIEW_DUE: _("This document must be reviewed by %(due)s: %(reason)s"),
+    }[d.kind] % {
+        "actor": d.actor_name,
+        "decision": d.extra.get("decision", ""),
+        "outcome": d.extra.get("outcome", ""),
+        "due": _date(d.extra.get("due")),
+        "reason": d.extra.get("reason", ""),
+    }
+    body = [lines]
+    if d.comment:
+        body.append("  " + d.comment)
+    body += [
+        "",
+        _("Document: %(code)s %(title)s") % {"code": doc.code, "title": doc.title},
+        _("Issue no.: %(no)02d — %(agency)s") % {"no": doc.issue_no, "agency": doc.agency_name},
+    ]
+    return _DOC_SUBJECTS[d.kind]() % {"doc": short}, body
+
+
 def render(data: MessageData, language: str) -> tuple[str, str]:
     """(subject, plain-text body) in ``language``."""
     with translation.override(language):
@@ -173,6 +229,8 @@ def _build(d: MessageData) -> tuple[str, list[str]]:  # noqa: C901 - one branch 
             "",
             *_task_lines(t),
         ]
+    if d.kind in _DOC_SUBJECTS:
+        return _document_message(d)
     if d.kind == Kind.DIGEST:
         items: list[tuple[str, str]] = d.extra["items"]
         subject = ngettext(

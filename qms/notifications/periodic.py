@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import Counter
 
 from django.utils import timezone
 
+from qms.core import periodic
 from qms.core.workdays import WorkCalendar
 from qms.notifications.reminders import (
     compute_digests,
@@ -15,6 +17,8 @@ from qms.notifications.reminders import (
 )
 from qms.notifications.sending import send_pending
 
+logger = logging.getLogger(__name__)
+
 
 def run_pass(now: datetime.datetime | None = None) -> Counter[str]:
     now = now or timezone.now()
@@ -22,6 +26,12 @@ def run_pass(now: datetime.datetime | None = None) -> Counter[str]:
     stats: Counter[str] = Counter()
     for key, value in compute_task_reminders(now, cal).items():
         stats[f"reminders.{key}"] += value
+    for name, job in periodic.jobs().items():
+        try:
+            stats[name] += job(now, cal)
+        except Exception:  # one failing job must not stop reminders and sending
+            logger.exception("periodic job %s failed", name)
+            stats[f"{name}.failed"] += 1
     stats["weekly"] = compute_weekly_summaries(now, cal)
     stats["digests"] = compute_digests(now, cal)
     for key, value in send_pending(now).items():

@@ -23,7 +23,7 @@ from django.utils import timezone
 from qms.accounts.models import CommitteeMember, Role, RoleAssignment, User
 from qms.audittrail.services import logentry_create, snapshot
 from qms.core.models import OrgUnit
-from qms.notifications.messages import MessageData, TaskFacts, render
+from qms.notifications.messages import DocumentFacts, MessageData, TaskFacts, render
 from qms.notifications.models import (
     Channel,
     Kind,
@@ -458,6 +458,41 @@ def notify_task_decided(*, actor: User, task: PlanTask, confirmed: bool, comment
 
 
 # --------------------------------------------------------------------------- user side
+
+
+def notify_document(
+    *,
+    kind: Kind,
+    recipients: Iterable[int],
+    actor: User | None,
+    facts: DocumentFacts,
+    obj: models.Model,
+    url: str,
+    agency_id: int,
+    comment: str = "",
+    key: str | None = None,
+    **extra: Any,
+) -> None:
+    """A document-control event (draft to review, issued, review due…) for ``recipients``.
+
+    Written in the caller's transaction; ``key`` makes a periodic occurrence idempotent.
+    """
+    box = Outbox()
+    box.add(
+        recipients=recipients,
+        data=MessageData(
+            kind=kind,
+            actor_name=actor.display_name if actor else "eISO",
+            comment=comment,
+            url=url,
+            extra={"document": facts, **extra},
+        ),
+        obj=obj,
+        agency_id=agency_id,
+        key=key,
+        exclude=actor.pk if actor else None,
+    )
+    box.flush()
 
 
 def settings_for(user: User) -> NotificationSettings:

@@ -21,6 +21,7 @@ from qms.audittrail.models import LogEntry
 from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
 from qms.core.models import DeadlineRule, OrgUnit
+from qms.documents import selectors as document_selectors
 from qms.planning import selectors, services
 from qms.planning.forms import (
     ApproveForm,
@@ -134,6 +135,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             **_plan_ctx(request, plan, "document"),
             "tasks": tasks,
+            "doc_stats": document_selectors.task_document_stats([t.pk for t in tasks], plan.year),
             "basis_paragraphs": selectors.basis_paragraphs(plan.bases.all()),
             "sections": list(plan.sections.all()),
             "revisions": plan.revisions.select_related("created_by"),
@@ -515,6 +517,13 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and task.plan.status in {Plan.Status.DRAFT, Plan.Status.ISSUED},
             "dependants": task.dependants.all(),
             "depends_on": depends_on,
+            "linked_documents": [
+                link.document
+                for link in task.document_links.select_related(
+                    "document", "document__current_version"
+                )
+            ],
+            "doc_stats": document_selectors.task_document_stats([task.pk], task.plan.year)[task.pk],
             # Dependencies warn, never block (DOMAIN.md §2: store as data, warn rather than block).
             "open_dependencies": [d for d in depends_on if d.is_open()],
         },
@@ -710,6 +719,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "chart": chart,
             "today": today,
+            "doc_summary": document_selectors.review_summary(user, today, agency),
         },
     )
 

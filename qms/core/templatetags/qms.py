@@ -23,6 +23,20 @@ STATUS_BADGES = {
     "done": "success",
     "cancelled": "light",
     "overdue": "danger",
+    # documents
+    "review": "info",
+    "returned": "warning",
+    "approval": "info",
+    "approved": "primary",
+    "in_force": "success",
+    "obsolete": "dark",
+    "withdrawn": "dark",
+    "amended": "warning",
+    "replaced": "danger",
+    "expired": "dark",
+    "open": "warning",
+    "accepted": "success",
+    "declined": "secondary",
 }
 
 

@@ -1,0 +1,25 @@
+"""Registry of periodic jobs run by ``run_periodic`` (pretix's ``periodic_task`` shape).
+
+Foundation apps must not import domain apps, so a domain app registers its jobs here from
+its ``AppConfig.ready``; the notifications pass runs them before sending, each isolated so
+that one failing job does not stop the others.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from qms.core.workdays import WorkCalendar
+
+Job = Callable[[datetime.datetime, WorkCalendar], int]
+_JOBS: dict[str, Job] = {}
+
+
+def register(name: str, job: Job) -> None:
+    """Register ``job(now, calendar) -> rows written`` under ``name`` (idempotent)."""
+    _JOBS[name] = job
+
+
+def jobs() -> dict[str, Job]:
+    return dict(_JOBS)

@@ -1,0 +1,952 @@
+"""Files of controlled documents: checked uploads, text extraction, "HẾT HIỆU LỰC" stamps.
+
+Three jobs, all on bytes and without the database:
+
+* :func:`check_upload` accepts only PDF, Word (.docx) and Excel (.xlsx) files, decided by
+  their **content** (the extension must agree), within a size limit, hashes them (SHA-256)
+  and extracts their text for the accent-insensitive search;
+* :func:`extract_text` is that extraction on its own;
+* :func:`stamp_obsolete` returns a copy of an obsolete version marked "HẾT HIỆU LỰC" (no
+  longer in force) on every page, as ISO 9001 §7.5.3.2 d) asks for obsolete documents
+  that are kept.
+
+Stamps, by kind:
+
+* PDF: a red, bold "HẾT HIỆU LỰC" box (and the note, smaller) centred in the top margin
+  of every page, drawn with fpdf2 in a TrueType font with Vietnamese glyphs (see
+  :func:`stamp_font_path`) and merged over each page with pypdf; the PDF title gets the
+  prefix "[HẾT HIỆU LỰC] ".
+* DOCX: a red, bold paragraph at the very start of the body and at the top of every
+  header in use (default, first-page and even-page ones).
+* XLSX: a new first row in every worksheet with the stamp (and note) in A1 — cell
+  references in formulas, defined names, merged cells, row heights, conditional
+  formatting, data validation, filters, tables, hyperlinks, charts and images are moved
+  down with it — plus the stamp in the printed page header, so it shows on paper too.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import logging
+import re
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+# fpdf2 subsets the stamp font with fontTools, which logs dozens of INFO lines per file.
+if logging.getLogger("fontTools.subset").level == logging.NOTSET:
+    logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+
+OBSOLETE_STAMP: Final = "HẾT HIỆU LỰC"
+OBSOLETE_STAMP_ASCII: Final = "HET HIEU LUC"
+TITLE_PREFIX: Final = f"[{OBSOLETE_STAMP}] "
+
+PDF: Final = "pdf"
+DOCX: Final = "docx"
+XLSX: Final = "xlsx"
+CONTENT_TYPES: Final[dict[str, str]] = {
+    PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+KINDS: Final = tuple(CONTENT_TYPES)
+
+MAX_NAME_LENGTH: Final = 255
+MAX_TEXT_CHARS: Final = 1_000_000
+# A DOCX/XLSX may expand to at most ZIP_MAX_RATIO × the upload limit (but never less than
+# ZIP_MIN_UNCOMPRESSED, which any honest document fits in, nor more than
+# ZIP_MAX_UNCOMPRESSED) and hold at most ZIP_MAX_ENTRIES parts.
+ZIP_MAX_RATIO: Final = 20
+ZIP_MIN_UNCOMPRESSED: Final = 16 * 1024 * 1024
+ZIP_MAX_UNCOMPRESSED: Final = 200 * 1024 * 1024
+ZIP_MAX_ENTRIES: Final = 10_000
+
+_MIB: Final = 1024 * 1024
+_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, encrypted .docx/.xlsx
+_ZIP_MAGIC: Final = b"PK\x03\x04"
+_PDF_MAGIC: Final = b"%PDF-"
+
+# Stamp colour (a dark red that prints well in greyscale too).
+_RED: Final = (0xC0, 0x00, 0x00)
+_RED_HEX: Final = "C00000"
+
+
+class FileRejected(Exception):
+    """The upload was refused; str(exc) is the user-facing message naming the file."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An accepted upload: what to store next to the file."""
+
+    name: str  # original file name (basename, at most 255 characters)
+    content_type: str  # one of CONTENT_TYPES' values
+    kind: str  # "pdf" | "docx" | "xlsx"
+    size: int  # bytes
+    sha256: str  # hex digest
+    text: str  # extracted plain text, diacritics kept; "" when extraction failed
+
+
+# --------------------------------------------------------------------------- upload check
+
+
+def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> CheckedFile:
+    """Check an uploaded document file and describe it, or raise :class:`FileRejected`.
+
+    The kind is decided by the content (PDF header, or the parts inside the OOXML zip)
+    and must agree with the extension. ``max_bytes`` defaults to
+    ``settings.UPLOAD_MAX_BYTES``. The upload is read once (by chunks) and rewound, so
+    the caller can save it afterwards.
+    """
+    limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
+    name = clean_name(upload.name or "")
+    shown = name or _("The file")
+
+    declared = upload.size
+    if declared is not None and declared > limit:
+        raise FileRejected(_too_large(shown, limit))
+    extension = _extension(name)
+    if extension not in KINDS:
+        raise FileRejected(_only_accepted(shown))
+
+    digest = hashlib.sha256()
+    buffer = io.BytesIO()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        buffer.write(chunk)
+        if buffer.tell() > limit:
+            upload.seek(0)
+            raise FileRejected(_too_large(shown, limit))
+    upload.seek(0)
+    data = buffer.getvalue()
+    if not data:
+        raise FileRejected(_("%(name)s is empty.") % {"name": shown})
+
+    kind = _validate(data, shown, extension, limit)
+    return CheckedFile(
+        name=name,
+        content_type=CONTENT_TYPES[kind],
+        kind=kind,
+        size=len(data),
+        sha256=digest.hexdigest(),
+        text=extract_text(data, kind),
+    )
+
+
+def clean_name(name: str) -> str:
+    """The base name of an uploaded file, without control characters, ≤ 255 characters.
+
+    Browsers on Windows may send a full path ("C:\\Users\\…\\QT-01.docx").
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(
+        c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C"
+    )
+    base = base.strip().strip(".").strip()
+    if len(base) > MAX_NAME_LENGTH:
+        stem, dot, ext = base.rpartition(".")
+        if dot and 0 < len(ext) <= 10:
+            base = stem[: MAX_NAME_LENGTH - len(ext) - 1].rstrip() + "." + ext
+        else:
+            base = base[:MAX_NAME_LENGTH]
+    return base
+
+
+def sniff_kind(data: bytes) -> str | None:
+    """ "pdf", "docx" or "xlsx" judged by the content alone, or None."""
+    if data.startswith(_PDF_MAGIC):
+        return PDF
+    if not data.startswith(_ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = {n.lower() for n in archive.namelist()}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        return None
+    if "[content_types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def _validate(data: bytes, shown: str, extension: str, limit: int) -> str:
+    """The kind of ``data`` if it is an acceptable file named with ``extension``."""
+    if data.startswith(_OLE_MAGIC):
+        raise FileRejected(
+            _(
+                "%(name)s is in the old Word/Excel format or is password-protected; "
+                "save it as .docx or .xlsx without a password and upload it again."
+            )
+            % {"name": shown}
+        )
+    kind = sniff_kind(data)
+    if kind is None or kind != extension:
+        raise FileRejected(_("%(name)s: the content does not match its type.") % {"name": shown})
+    if kind == PDF:
+        _validate_pdf(data, shown)
+    else:
+        _validate_zip(data, shown, limit)
+    return kind
+
+
+def _validate_pdf(data: bytes, shown: str) -> None:
+    try:
+        _open_pdf(data)
+    except _PdfLocked as exc:
+        raise FileRejected(
+            _("%(name)s is password-protected; upload a copy without a password.") % {"name": shown}
+        ) from exc
+    except Exception as exc:  # pypdf raises many kinds of errors on broken files
+        logger.info("Unreadable PDF upload %r: %s", shown, exc)
+        raise FileRejected(_("%(name)s is damaged and cannot be read.") % {"name": shown}) from exc
+
+
+def _validate_zip(data: bytes, shown: str, limit: int) -> None:
+    allowance = min(ZIP_MAX_UNCOMPRESSED, max(ZIP_MAX_RATIO * limit, ZIP_MIN_UNCOMPRESSED))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise FileRejected(_("%(name)s is damaged and cannot be read.") % {"name": shown}) from exc
+    too_big = _("%(name)s expands to too much data when opened and was refused.") % {"name": shown}
+    if len(infos) > ZIP_MAX_ENTRIES or sum(i.file_size for i in infos) > allowance:
+        raise FileRejected(too_big)
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise FileRejected(
+            _("%(name)s is password-protected; upload a copy without a password.") % {"name": shown}
+        )
+    if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
+        raise FileRejected(_("%(name)s contains macros, which are not accepted.") % {"name": shown})
+
+
+def _extension(name: str) -> str:
+    _stem, dot, ext = name.rpartition(".")
+    return ext.lower() if dot else ""
+
+
+def _too_large(shown: str, limit: int) -> str:
+    """ "… is larger than 20 MB." (1.5 MB, 0.25 MB; the decimal mark follows the language)."""
+    megabytes = max(round(limit / _MIB, 2), 0.01)
+    mb = number_format(int(megabytes) if megabytes.is_integer() else megabytes)
+    return _("%(name)s is larger than %(mb)s MB.") % {"name": shown, "mb": mb}
+
+
+def _only_accepted(shown: str) -> str:
+    return _("%(name)s: only PDF, Word (.docx) and Excel (.xlsx) files are accepted.") % {
+        "name": shown
+    }
+
+
+# --------------------------------------------------------------------------- text extraction
+
+
+class _Collector:
+    """Gathers text pieces up to a number of characters."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_TEXT_CHARS if limit is None else limit
+        self.parts: list[str] = []
+        self.size = 0
+
+    @property
+    def full(self) -> bool:
+        return self.size >= self.limit
+
+    def add(self, text: str | None) -> None:
+        text = (text or "").strip()
+        if text and not self.full:
+            self.parts.append(text)
+            self.size += len(text) + 1
+
+    def text(self) -> str:
+        return _tidy("\n".join(self.parts))[: self.limit]
+
+
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"[ \u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+
+
+def _tidy(text: str) -> str:
+    """NFC, no NUL/control characters or lone surrogates (PostgreSQL refuses them)."""
+    text = _UNSTORABLE.sub("", unicodedata.normalize("NFC", text))
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def extract_text(data: bytes, kind: str) -> str:
+    """Plain text of a PDF, DOCX or XLSX file (at most ~1,000,000 characters).
+
+    Diacritics are kept (the search folds them). A file whose text cannot be read gives
+    "" and a logged warning; an unknown ``kind`` raises ValueError.
+    """
+    extractors: dict[str, Callable[[bytes, _Collector], None]] = {
+        PDF: _pdf_text,
+        DOCX: _docx_text,
+        XLSX: _xlsx_text,
+    }
+    if kind not in extractors:
+        raise ValueError(f"Unknown document file kind: {kind!r}")
+    collector = _Collector()
+    try:
+        extractors[kind](data, collector)
+    except Exception:
+        logger.warning("Text extraction from a %s file failed", kind, exc_info=True)
+        return ""
+    return collector.text()
+
+
+def _pdf_text(data: bytes, out: _Collector) -> None:
+    reader = _open_pdf(data)
+    for number, page in enumerate(reader.pages, start=1):
+        if out.full:
+            break
+        try:
+            out.add(page.extract_text())
+        except Exception:
+            logger.warning("Text extraction from PDF page %s failed", number, exc_info=True)
+
+
+def _docx_text(data: bytes, out: _Collector) -> None:
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import XmlPart
+    from docx.oxml import parse_xml
+
+    document = Document(io.BytesIO(data))
+    story_types = {RT.HEADER, RT.FOOTER, RT.FOOTNOTES, RT.ENDNOTES}
+    roots = [document.element]
+    others = [
+        rel.target_part
+        for rel in document.part.rels.values()
+        if not rel.is_external and rel.reltype in story_types
+    ]
+    for part in sorted(others, key=lambda p: str(p.partname)):
+        roots.append(part.element if isinstance(part, XmlPart) else parse_xml(part.blob))
+    for root in roots:
+        for paragraph in _docx_paragraphs(root):
+            if out.full:
+                return
+            out.add(paragraph)
+
+
+_W: Final = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK: Final = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_W_P: Final = _W + "p"
+_W_TEXT: Final = {_W + "t": None, _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n"}
+
+
+def _docx_paragraphs(root: Any) -> Iterator[str]:
+    """Text of every paragraph under ``root``: body, table cells, text boxes, content controls.
+
+    Works on the XML so that runs inside insertions, fields, hyperlinks and content
+    controls are not missed; duplicated legacy (mc:Fallback) copies are skipped.
+    """
+    for paragraph in root.iter(_W_P):
+        if _inside(paragraph, {_MC_FALLBACK}, stop=None):
+            continue
+        pieces: list[str] = []
+        for element in paragraph.iter(*_W_TEXT):
+            if _inside(element, {_W_P, _MC_FALLBACK}, stop=paragraph):
+                continue  # belongs to a nested paragraph (text box), read on its own
+            fixed = _W_TEXT[element.tag]
+            pieces.append(fixed if fixed is not None else (element.text or ""))
+        yield "".join(pieces)
+
+
+def _inside(element: Any, tags: set[str], *, stop: Any) -> bool:
+    parent = element.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _xlsx_text(data: bytes, out: _Collector) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        for sheet in workbook.worksheets:
+            out.add(sheet.title)
+            sheet.reset_dimensions()  # do not trust (or pad to) the stored dimension
+            for row in sheet.iter_rows(values_only=True):
+                if out.full:
+                    return
+                out.add("\t".join(_cell_text(v) for v in row if v is not None))
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+# --------------------------------------------------------------------------- PDF helpers
+
+
+class _PdfLocked(Exception):
+    """The PDF needs a password (or a crypto library) to be read."""
+
+
+def _open_pdf(data: bytes) -> Any:
+    """A pypdf reader with at least one page; decrypts files with an empty user password."""
+    from pypdf import PasswordType, PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        try:
+            if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                raise _PdfLocked("password needed")
+        except _PdfLocked:
+            raise
+        except Exception as exc:  # e.g. AES without a crypto library
+            raise _PdfLocked(str(exc)) from exc
+    if len(reader.pages) < 1:
+        raise ValueError("PDF without pages")
+    return reader
+
+
+# --------------------------------------------------------------------------- stamps
+
+
+def stamp_obsolete(data: bytes, kind: str, *, note: str = "") -> bytes:
+    """A copy of ``data`` marked "HẾT HIỆU LỰC" (plus ``note``) on every page or sheet.
+
+    ``note`` is a short line such as "Thay thế bởi lần ban hành 02 ngày 01/09/2022". The
+    input is not modified. Raises ValueError for an unknown ``kind`` or a file that
+    cannot be read or rewritten (the original exception is chained).
+    """
+    stampers: dict[str, Callable[[bytes, str], bytes]] = {
+        PDF: _stamp_pdf,
+        DOCX: _stamp_docx,
+        XLSX: _stamp_xlsx,
+    }
+    if kind not in stampers:
+        raise ValueError(f"Unknown document file kind: {kind!r}")
+    note = _tidy(note).replace("\n", " ")
+    try:
+        return stampers[kind](bytes(data), note)
+    except _PdfLocked as exc:
+        raise ValueError("The PDF is password-protected and cannot be stamped.") from exc
+    except Exception as exc:
+        raise ValueError(f"The {kind} file could not be stamped: {exc}") from exc
+
+
+def _titled(title: str | None) -> str:
+    title = (title or "").strip()
+    if title.startswith(TITLE_PREFIX.strip()):
+        return title
+    return (TITLE_PREFIX + title).strip()
+
+
+# ----- PDF
+
+_VIETNAMESE_SAMPLE: Final = (
+    OBSOLETE_STAMP + "ĂÂĐÊÔƠƯăâđêôơưÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ"
+    "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ0123456789/-"
+)
+_FONT_DIRS: Final = (
+    "/usr/share/fonts/truetype/liberation2",
+    "/usr/share/fonts/truetype/liberation",
+    "/usr/share/fonts/liberation-sans",
+    "/usr/share/fonts/liberation",
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/share/fonts/truetype/msttcorefonts",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts/Supplemental",
+    "C:/Windows/Fonts",
+)
+_FONT_FILES: Final = (
+    "LiberationSans-Bold.ttf",
+    "LiberationSerif-Bold.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSerif-Bold.ttf",
+    "Arial_Bold.ttf",
+    "Arial Bold.ttf",
+    "arialbd.ttf",
+    "Times New Roman Bold.ttf",
+    "timesbd.ttf",
+)
+_FC_PATTERNS: Final = ("Liberation Sans:bold", "DejaVu Sans:bold", "sans-serif:bold:lang=vi")
+
+
+def stamp_font_path() -> str | None:
+    """A bold TrueType font file with Vietnamese glyphs, or None (the stamp is then ASCII).
+
+    Tried in order: ``settings.DOCUMENT_STAMP_FONT`` if set, Liberation/DejaVu/Arial/Times
+    files in the usual font folders, then ``fc-match`` when it is installed. Cached.
+    """
+    return _find_font()
+
+
+@functools.cache
+def _find_font() -> str | None:
+    configured = getattr(settings, "DOCUMENT_STAMP_FONT", "") or ""
+    candidates: list[str] = [configured] if configured else []
+    candidates += [f"{folder}/{file}" for folder in _FONT_DIRS for file in _FONT_FILES]
+    for path in candidates:
+        if _usable_font(path):
+            return path
+    fc_match = shutil.which("fc-match")
+    if fc_match:
+        for pattern in _FC_PATTERNS:
+            try:
+                found = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+                    [fc_match, "--format=%{file}", pattern],
+                    capture_output=True,
+                    text=True,
+                    timeout=5,
+                    check=False,
+                ).stdout.strip()
+            except (OSError, subprocess.SubprocessError):
+                break
+            if found and _usable_font(found):
+                return found
+    logger.warning("No TrueType font with Vietnamese glyphs found: stamps use ASCII Helvetica")
+    return None
+
+
+def _usable_font(path: str) -> bool:
+    if not path.lower().endswith((".ttf", ".otf")) or not Path(path).is_file():
+        return False
+    try:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(path, lazy=True) as font:
+            cmap = font.getBestCmap() or {}
+    except Exception:
+        return False
+    return all(ord(c) in cmap for c in _VIETNAMESE_SAMPLE if not c.isspace())
+
+
+def _ascii(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return (
+        "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
+
+
+def _stamp_pdf(data: bytes, note: str) -> bytes:
+    from pypdf import PdfWriter, Transformation
+
+    reader = _open_pdf(data)
+    writer = PdfWriter(clone_from=reader)
+    boxes: list[tuple[float, float, float, float]] = []
+    for page in writer.pages:
+        if page.rotation % 360:
+            page.transfer_rotation_to_content()  # so "top" is the top the reader sees
+        box = page.cropbox  # the visible area; the media box unless cropped
+        boxes.append((float(box.left), float(box.bottom), float(box.width), float(box.height)))
+    overlays = _pdf_overlays({(round(w, 2), round(h, 2)) for _x, _y, w, h in boxes}, note)
+    for page, (left, bottom, width, height) in zip(writer.pages, boxes, strict=True):
+        overlay = overlays[(round(width, 2), round(height, 2))]
+        page.merge_transformed_page(overlay, Transformation().translate(left, bottom))
+    title = reader.metadata.title if reader.metadata else None
+    writer.add_metadata({"/Title": _titled(title)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _pdf_overlays(
+    sizes: Iterable[tuple[float, float]], note: str
+) -> dict[tuple[float, float], Any]:
+    """One transparent overlay page per page size, the stamp centred near the top."""
+    from fpdf import FPDF
+    from pypdf import PdfReader
+
+    ordered = sorted(sizes)
+    pdf = FPDF(unit="pt", format=ordered[0])
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    font = stamp_font_path()
+    if font:
+        pdf.add_font("EisoStamp", "", font)
+        family, style, stamp = "EisoStamp", "", OBSOLETE_STAMP
+    else:
+        family, style, stamp, note = "helvetica", "B", OBSOLETE_STAMP_ASCII, _ascii(note)
+    for width, height in ordered:
+        pdf.add_page(format=(width, height))
+        _draw_stamp(pdf, width, height, family, style, stamp, note)
+    overlay = PdfReader(io.BytesIO(bytes(pdf.output())))
+    return {size: overlay.pages[i] for i, size in enumerate(ordered)}
+
+
+def _draw_stamp(
+    pdf: Any, width: float, height: float, family: str, style: str, stamp: str, note: str
+) -> None:
+    usable = width * 0.8
+    pdf.set_font(family, style, 1)
+    stamp_size = max(6.0, min(20.0, usable / max(pdf.get_string_width(stamp), 0.01)))
+    note_size = 0.0
+    if note:
+        note_size = max(4.0, min(9.0, usable / max(pdf.get_string_width(note), 0.01)))
+    pdf.set_font(family, style, stamp_size)
+    stamp_width = pdf.get_string_width(stamp)
+    note_width = 0.0
+    if note:
+        pdf.set_font(family, style, note_size)
+        note_width = pdf.get_string_width(note)
+    pad = stamp_size * 0.3
+    box_width = min(width - 4, max(stamp_width, note_width) + 2 * pad)
+    box_height = 2 * pad + stamp_size + (note_size * 1.3 if note else 0)
+    x = (width - box_width) / 2
+    y = min(12.0, height * 0.02)
+    with pdf.local_context(fill_opacity=0.55):
+        pdf.set_fill_color(255, 255, 255)
+        pdf.set_draw_color(*_RED)
+        pdf.set_line_width(max(0.8, stamp_size / 14))
+        pdf.rect(x, y, box_width, box_height, style="DF")
+    pdf.set_text_color(*_RED)
+    pdf.set_font(family, style, stamp_size)
+    pdf.text((width - stamp_width) / 2, y + pad + stamp_size * 0.8, stamp)
+    if note:
+        pdf.set_font(family, style, note_size)
+        pdf.text((width - note_width) / 2, y + pad + stamp_size + note_size * 1.05, note)
+
+
+# ----- DOCX
+
+
+def _stamp_docx(data: bytes, note: str) -> bytes:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    _prepend_stamp(document.element.body, document._body, note, size=14)
+    stamped: set[str] = set()
+    even_pages = document.settings.odd_and_even_pages_header_footer
+    for section in document.sections:
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if even_pages:
+            headers.append(section.even_page_header)
+        for header in headers:
+            part = header.part  # the definition in use (inherited, or added for section 1)
+            if str(part.partname) in stamped:
+                continue
+            stamped.add(str(part.partname))
+            _prepend_stamp(part.element, header, note, size=11)
+    properties = document.core_properties
+    properties.title = _titled(properties.title)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _prepend_stamp(container: Any, parent: Any, note: str, *, size: int) -> None:
+    """Insert a centred red bold stamp paragraph as the first child of ``container``."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt, RGBColor
+    from docx.text.paragraph import Paragraph
+
+    element = OxmlElement("w:p")
+    container.insert(0, element)
+    paragraph = Paragraph(element, parent)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(OBSOLETE_STAMP)
+    run.bold = True
+    run.font.size = Pt(size)
+    run.font.color.rgb = RGBColor(*_RED)
+    if note:
+        run.add_break()
+        small = paragraph.add_run(note)
+        small.bold = True
+        small.font.size = Pt(max(8, size - 4))
+        small.font.color.rgb = RGBColor(*_RED)
+
+
+# ----- XLSX
+
+
+def _stamp_xlsx(data: bytes, note: str) -> bytes:
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = load_workbook(io.BytesIO(data), keep_links=True, rich_text=True)
+    _XlsxRowInserter(workbook).insert_first_row()
+    text = f"{OBSOLETE_STAMP} — {note}" if note else OBSOLETE_STAMP
+    for sheet in workbook.worksheets:
+        cell = sheet.cell(row=1, column=1, value=text)
+        cell.font = Font(bold=True, color=_RED_HEX, size=14)
+        cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=False)
+        _stamp_print_header(sheet)
+    workbook.properties.title = _titled(workbook.properties.title)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _stamp_print_header(sheet: Any) -> None:
+    """Put the stamp in the printed page headers: the first free slot, else before centre."""
+    footer = sheet.HeaderFooter
+    items = [footer.oddHeader]
+    if footer.differentFirst:
+        items.append(footer.firstHeader)
+    if footer.differentOddEven:
+        items.append(footer.evenHeader)
+    for item in items:
+        if item is None:
+            continue
+        free = next((part for part in (item.center, item.left, item.right) if not part.text), None)
+        if free is not None:
+            free.text, free.font, free.color = OBSOLETE_STAMP, "-,Bold", _RED_HEX
+        else:
+            item.center.text = f"{OBSOLETE_STAMP} · {item.center.text}"
+
+
+_MAX_ROW: Final = 1_048_576
+_MAX_COLUMN: Final = 16_384
+_CELL_REF = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
+_ROW_REF = re.compile(r"^(\$?)(\d+)$")
+
+
+class _XlsxRowInserter:
+    """Insert an empty row 1 in every worksheet and move everything that points below it.
+
+    openpyxl's ``insert_rows`` only moves the cells; formulas, names, merged cells and the
+    like are updated here. Because every sheet moves by one row, every A1-style reference
+    in the workbook (relative or absolute, to any sheet) simply gains one row; whole
+    columns ("A:A"), names, structured and external references are left alone.
+    """
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+
+    def insert_first_row(self) -> None:
+        for sheet in self.workbook.worksheets:
+            self._sheet(sheet)
+        for name in list(self.workbook.defined_names.values()):
+            name.attr_text = self.expression(name.attr_text)
+        for chartsheet in getattr(self.workbook, "chartsheets", []):
+            for chart in getattr(chartsheet, "_charts", []):
+                self._chart(chart)
+
+    # ---- references
+
+    @staticmethod
+    def address(address: str) -> str:
+        """'B3' → 'B4', '$A$1:C2' → '$A$2:C3', '2:5' → '3:6'; other text unchanged."""
+        ends = address.split(":")
+        if len(ends) > 2:
+            return address
+        cells = [m for m in (_CELL_REF.match(end) for end in ends) if m is not None]
+        if len(cells) == len(ends):
+            moved = []
+            for match in cells:
+                dollar, column, dollar_row, row = match.groups()
+                if _column_number(column) > _MAX_COLUMN or not 1 <= int(row) <= _MAX_ROW:
+                    return address  # a name such as "ZZZ1", not a cell
+                moved.append(f"{dollar}{column}{dollar_row}{min(int(row) + 1, _MAX_ROW)}")
+            return ":".join(moved)
+        rows = [m for m in (_ROW_REF.match(end) for end in ends) if m is not None]
+        if len(ends) == 2 and len(rows) == 2:
+            return ":".join(f"{m.group(1)}{min(int(m.group(2)) + 1, _MAX_ROW)}" for m in rows)
+        return address
+
+    def reference(self, reference: str) -> str:
+        """A range operand, with or without its sheet: "'Sổ theo dõi'!A1" → "'Sổ theo dõi'!A2"."""
+        if "[" in reference:  # external workbook or structured (table) reference
+            return reference
+        sheet, bang, address = reference.rpartition("!")
+        return sheet + bang + self.address(address)
+
+    def formula(self, formula: str) -> str:
+        """Move the references of a "=..." formula; anything unparseable is kept."""
+        if not isinstance(formula, str) or not formula.startswith("="):
+            return formula
+        from openpyxl.formula.tokenizer import Token, Tokenizer
+
+        try:
+            tokens = Tokenizer(formula).items
+        except Exception:
+            logger.warning("Formula left as is while stamping: %r", formula)
+            return formula
+        parts = ["="]
+        for token in tokens:
+            if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+                parts.append(self.reference(token.value))
+            else:
+                parts.append(token.value)
+        return "".join(parts)
+
+    def expression(self, text: str | None) -> str | None:
+        """A formula stored without its "=" (defined names, validation, rules)."""
+        if not text:
+            return text
+        return self.formula("=" + text)[1:]
+
+    def any_formula(self, text: str | None) -> str | None:
+        """A formula with or without its leading "="."""
+        if not text:
+            return text
+        return self.formula(text) if text.startswith("=") else self.expression(text)
+
+    def ranges(self, sqref: Any) -> str:
+        """A space-separated list of ranges ("A1:B2 D4")."""
+        return " ".join(self.address(part) for part in str(sqref).split())
+
+    # ---- one sheet
+
+    def _sheet(self, sheet: Any) -> None:
+        from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+        # openpyxl's insert_rows() visits every position of the used rectangle, which a
+        # sparse sheet (A1 and XFD1048576) turns into billions of cells: move the cells
+        # that exist instead.
+        moved_cells = {}
+        for (row, column), cell in sheet._cells.items():
+            cell.row = row + 1
+            moved_cells[(row + 1, column)] = cell
+        sheet._cells = moved_cells
+        for cell in moved_cells.values():
+            value = cell.value
+            if isinstance(value, str) and cell.data_type == "f":
+                cell.value = self.formula(value)
+            elif isinstance(value, ArrayFormula):
+                value.ref = self.ranges(value.ref)
+                value.text = self.any_formula(value.text)
+            elif isinstance(value, DataTableFormula):
+                value.ref = self.ranges(value.ref)
+                for attr in ("r1", "r2"):
+                    if getattr(value, attr, None):
+                        setattr(value, attr, self.address(getattr(value, attr)))
+            link = getattr(cell, "hyperlink", None)
+            if link is not None:
+                link.ref = cell.coordinate
+                if link.location:
+                    link.location = self.reference(link.location)
+        merged_ranges = list(sheet.merged_cells.ranges)
+        for merged in merged_ranges:
+            merged.shift(row_shift=1)
+        sheet.merged_cells.ranges = set(merged_ranges)  # a set of (now re-hashed) ranges
+        self._row_dimensions(sheet)
+        self._conditional_formatting(sheet)
+        for validation in sheet.data_validations.dataValidation:
+            validation.sqref = self.ranges(validation.sqref)
+            validation.formula1 = self.expression(validation.formula1)
+            validation.formula2 = self.expression(validation.formula2)
+        if sheet.auto_filter.ref:
+            sheet.auto_filter.ref = self.ranges(sheet.auto_filter.ref)
+        for table in sheet.tables.values():
+            table.ref = self.ranges(table.ref)
+            if table.autoFilter is not None and table.autoFilter.ref:
+                table.autoFilter.ref = self.ranges(table.autoFilter.ref)
+        for name in list(sheet.defined_names.values()):
+            name.attr_text = self.expression(name.attr_text)
+        if sheet.print_title_rows:
+            sheet.print_title_rows = self.address(sheet.print_title_rows)
+        if sheet._print_area.ranges:
+            sheet.print_area = [self.address(str(r)) for r in sheet._print_area.ranges]
+        for brk in sheet.row_breaks.brk:
+            brk.id += 1
+        self._view(sheet)
+        for drawing in [*sheet._images, *sheet._charts]:
+            self._anchor(drawing)
+        for chart in sheet._charts:
+            self._chart(chart)
+        for pivot in getattr(sheet, "_pivots", []):
+            if pivot.location is not None and pivot.location.ref:
+                pivot.location.ref = self.ranges(pivot.location.ref)
+            source = getattr(getattr(pivot.cache, "cacheSource", None), "worksheetSource", None)
+            if source is not None and source.ref:
+                source.ref = self.ranges(source.ref)
+
+    def _row_dimensions(self, sheet: Any) -> None:
+        dimensions = sheet.row_dimensions
+        for index in sorted(dimensions, reverse=True):
+            dimension = dimensions.pop(index)
+            dimension.index = index + 1
+            dimensions[index + 1] = dimension
+
+    def _conditional_formatting(self, sheet: Any) -> None:
+        from openpyxl.formatting.formatting import ConditionalFormatting, ConditionalFormattingList
+
+        old = sheet.conditional_formatting
+        new = ConditionalFormattingList()
+        new.max_priority = old.max_priority
+        for formatting in old:
+            rules = list(formatting.rules)
+            for rule in rules:
+                rule.formula = [self.expression(f) for f in rule.formula]
+            moved = ConditionalFormatting(
+                sqref=self.ranges(formatting.sqref), pivot=formatting.pivot
+            )
+            new._cf_rules.setdefault(moved, []).extend(rules)
+        sheet.conditional_formatting = new
+
+    def _view(self, sheet: Any) -> None:
+        for view in sheet.views.sheetView:
+            for selection in view.selection:
+                if selection.activeCell:
+                    selection.activeCell = self.address(selection.activeCell)
+                if selection.sqref:
+                    selection.sqref = self.ranges(selection.sqref)
+        top_left = sheet.freeze_panes
+        match = _CELL_REF.match(top_left) if top_left else None
+        if match and int(match.group(4)) > 1:  # rows are frozen: keep them (and the stamp)
+            sheet.freeze_panes = self.address(top_left)
+
+    @staticmethod
+    def _anchor(drawing: Any) -> None:
+        anchor = drawing.anchor
+        if isinstance(anchor, str):
+            drawing.anchor = _XlsxRowInserter.address(anchor)
+            return
+        for marker in (getattr(anchor, "_from", None), getattr(anchor, "to", None)):
+            if marker is not None:
+                marker.row += 1
+
+    def _chart(self, chart: Any) -> None:
+        """Move the data references (``<c:f>``) of every series of a chart (and its combos)."""
+        plots = {id(chart): chart}
+        plots.update((id(p), p) for p in getattr(chart, "_charts", []))
+        for plot in plots.values():
+            for series in getattr(plot, "series", []):
+                for source_name in ("tx", "cat", "val", "xVal", "yVal", "bubbleSize"):
+                    source = getattr(series, source_name, None)
+                    for ref_name in ("strRef", "numRef", "multiLvlStrRef"):
+                        ref = getattr(source, ref_name, None)
+                        if ref is not None and isinstance(ref.f, str):
+                            ref.f = self.expression(ref.f)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number

@@ -1,0 +1,472 @@
+"""Reads for document control: lists, search, the document page, dashboards."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from qms.accounts import permissions
+from qms.accounts.models import User
+from qms.core.models import OrgUnit
+from qms.core.text import fold
+from qms.documents.models import (
+    Acknowledgement,
+    ChangeRequest,
+    Document,
+    DocumentVersion,
+    ExternalDocument,
+    IssuingDecision,
+    RetainedRecord,
+    ReviewTask,
+    TaskDocumentLink,
+)
+
+S = DocumentVersion.Status
+# Master lists read top-down: policy, manual, system procedures, work procedures, guidelines,
+# then forms.
+KIND_ORDER = Case(
+    *(When(kind=k, then=Value(i)) for i, k in enumerate(Document.Kind.values)),
+    default=Value(99),
+)
+
+
+def sees_drafts(user: User, document: Document) -> bool:
+    """Drafts are for the people who write, review, approve or issue them."""
+    return (
+        permissions.can(user, "documents.edit", document.owner_unit)
+        or permissions.can(user, "documents.review", document.agency)
+        or permissions.can(user, "documents.approve", document.agency)
+        or permissions.can(user, "documents.issue", document.agency)
+    )
+
+
+def get_document_for_user(user: User, pk: int) -> Document:
+    """A document the user may see: 404 outside the user's agencies or for a stranger's
+    draft that was never in force."""
+    document = get_object_or_404(
+        Document.objects.visible_to(user).select_related(
+            "agency", "owner_unit", "parent", "current_version", "current_version__decision"
+        ),
+        pk=pk,
+    )
+    if document.status == Document.Status.DRAFT and not sees_drafts(user, document):
+        raise Http404
+    return document
+
+
+def get_version_for_user(user: User, pk: int) -> DocumentVersion:
+    version = get_object_or_404(
+        DocumentVersion.objects.select_related(
+            "document",
+            "document__agency",
+            "document__owner_unit",
+            "author",
+            "reviewer",
+            "approver",
+            "decision",
+        ),
+        pk=pk,
+    )
+    document = get_document_for_user(user, version.document_id)
+    version.document = document
+    if version.status not in {S.IN_FORCE, S.OBSOLETE} and not sees_drafts(user, document):
+        raise Http404
+    return version
+
+
+def require(user: User, action: str, unit: OrgUnit) -> None:
+    if not permissions.can(user, action, unit):
+        raise PermissionDenied
+
+
+def agencies_for(user: User, action: str = "documents.view") -> QuerySet[OrgUnit]:
+    """Agencies whose documents the user may see (or act on, for ``action``)."""
+    return OrgUnit.objects.filter(
+        kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True, pk__in=_agency_ids(user, action)
+    ).order_by("path")
+
+
+def _agency_ids(user: User, action: str) -> list[int]:
+    if user.is_superuser:
+        return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY).values_list("pk", flat=True))
+    units = OrgUnit.objects.filter(permissions.unit_scope_q(user, action))
+    ids: set[int] = set()
+    for unit in units.only("pk", "kind", "agency_id", "path"):
+        if unit.kind == OrgUnit.Kind.AGENCY:
+            ids.add(unit.pk)
+        elif unit.agency_id:
+            ids.add(unit.agency_id)
+        if unit.kind == OrgUnit.Kind.PROVINCE:
+            ids |= set(
+                OrgUnit.objects.filter(
+                    kind=OrgUnit.Kind.AGENCY, path__startswith=unit.path
+                ).values_list("pk", flat=True)
+            )
+    return sorted(ids)
+
+
+# --------------------------------------------------------------------------- lists, search
+
+
+@dataclass
+class DocumentFilters:
+    q: str = ""
+    agency: int | None = None
+    kind: str = ""
+    unit: int | None = None
+    status: str = ""
+    tthc_field: str = ""
+    tthc_only: bool = False
+
+
+def search_terms(q: str) -> list[str]:
+    return [t for t in fold(q).split(" ") if t]
+
+
+def document_list(user: User, filters: DocumentFilters) -> QuerySet[Document]:
+    """The master list as the user may see it, filtered; drafts only for those who write,
+    review, approve or issue documents of that unit."""
+    qs = Document.objects.visible_to(user).filter(archived_at__isnull=True)
+    draft_scope = (
+        permissions.unit_scope_q(user, "documents.edit", prefix="owner_unit__")
+        | permissions.agency_scope_q(user, "documents.review")
+        | permissions.agency_scope_q(user, "documents.approve")
+    )
+    qs = qs.filter(~Q(status=Document.Status.DRAFT) | draft_scope)
+    if filters.agency:
+        qs = qs.filter(agency_id=filters.agency)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.unit:
+        qs = qs.filter(owner_unit_id=filters.unit)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.tthc_only:
+        qs = qs.filter(is_tthc=True)
+    if filters.tthc_field:
+        qs = qs.filter(tthc_field=filters.tthc_field)
+    for term in search_terms(filters.q):
+        qs = qs.filter(search_text__contains=term)
+    return qs.select_related("owner_unit", "agency", "current_version", "parent").order_by(
+        "agency__path", KIND_ORDER, "code"
+    )
+
+
+def tthc_fields(user: User) -> list[str]:
+    return list(
+        Document.objects.visible_to(user)
+        .exclude(tthc_field="")
+        .order_by("tthc_field")
+        .values_list("tthc_field", flat=True)
+        .distinct()
+    )
+
+
+def external_list(
+    user: User, *, q: str = "", agency: int | None = None, status: str = ""
+) -> QuerySet[ExternalDocument]:
+    qs = ExternalDocument.objects.visible_to(user).active()
+    if agency:
+        qs = qs.filter(agency_id=agency)
+    if status:
+        qs = qs.filter(status=status)
+    for term in search_terms(q):
+        qs = qs.filter(search_text__contains=term)
+    return (
+        qs.select_related("agency", "replaced_by", "owner_unit")
+        .annotate(citing=Count("cited_by", distinct=True))
+        .order_by("agency__path", "-signed_on", "number")
+    )
+
+
+def get_external_for_user(user: User, pk: int) -> ExternalDocument:
+    return get_object_or_404(
+        ExternalDocument.objects.visible_to(user).select_related("agency", "replaced_by"), pk=pk
+    )
+
+
+def record_list(
+    user: User, *, agency: int | None = None, unit: int | None = None, q: str = ""
+) -> QuerySet[RetainedRecord]:
+    qs = RetainedRecord.objects.visible_to(user).filter(archived_at__isnull=True)
+    if agency:
+        qs = qs.filter(agency_id=agency)
+    if unit:
+        qs = qs.filter(owner_unit_id=unit)
+    for term in q.split():
+        qs = qs.filter(Q(name__icontains=term) | Q(form_code__icontains=term))
+    return qs.select_related("owner_unit", "document", "agency").order_by(
+        "agency__path", "owner_unit__path", "document__code", "id"
+    )
+
+
+def get_record_for_user(user: User, pk: int) -> RetainedRecord:
+    return get_object_or_404(
+        RetainedRecord.objects.visible_to(user).select_related("agency", "owner_unit"), pk=pk
+    )
+
+
+def get_decision_for_user(user: User, pk: int) -> IssuingDecision:
+    decision = get_object_or_404(IssuingDecision.objects.select_related("agency"), pk=pk)
+    if not permissions.can_agency_wide(user, "documents.view", decision.agency):
+        raise Http404
+    return decision
+
+
+def decision_list(user: User) -> QuerySet[IssuingDecision]:
+    return (
+        IssuingDecision.objects.filter(permissions.agency_scope_q(user, "documents.view"))
+        .select_related("agency")
+        .annotate(n_versions=Count("versions"))
+        .order_by("-issued_on", "-id")
+    )
+
+
+def approved_versions(agency: OrgUnit) -> QuerySet[DocumentVersion]:
+    return (
+        DocumentVersion.objects.filter(document__agency=agency, status=S.APPROVED)
+        .select_related("document", "approver")
+        .order_by("document__code")
+    )
+
+
+# --------------------------------------------------------------------------- one document
+
+
+def document_page(user: User, document: Document) -> dict[str, Any]:
+    """Everything the document page shows, in a fixed number of queries."""
+    drafts = sees_drafts(user, document)
+    versions = document.versions.select_related("author", "reviewer", "approver", "decision")
+    if not drafts:
+        versions = versions.filter(status__in=[S.IN_FORCE, S.OBSOLETE])
+    current = document.current_version
+    acks: list[Acknowledgement] = []
+    if current is not None:
+        acks = list(
+            current.acknowledgements.select_related("user", "user__unit").order_by(
+                "read_at", "user__last_name", "user__first_name"
+            )
+        )
+    return {
+        "versions": list(versions),
+        "open_version": next((v for v in versions if v.status in DocumentVersion.OPEN), None)
+        if drafts
+        else None,
+        "references": list(document.references.all()),
+        "forms": list(
+            document.forms.filter(archived_at__isnull=True).select_related("current_version")
+        ),
+        "records": list(document.records.filter(archived_at__isnull=True)),
+        "distribution_units": list(document.distribution_units.all()),
+        "distribution_users": list(document.distribution_users.all()),
+        "acks": acks,
+        "acks_read": sum(1 for a in acks if a.read_at),
+        "my_ack": next((a for a in acks if a.user_id == user.pk), None),
+        "change_requests": list(
+            document.change_requests.select_related("requested_by", "decided_by")
+        ),
+        "review_tasks": list(
+            document.review_tasks.select_related("external", "done_by").order_by("-due_on")
+        ),
+        "task_links": list(
+            document.task_links.select_related("task", "task__plan").order_by("task__plan__year")
+        ),
+        "sees_drafts": drafts,
+    }
+
+
+def signature_block(version: DocumentVersion) -> list[dict[str, Any]]:
+    """Soạn thảo / Soát xét / Phê duyệt: the people of the workflow, or those on paper."""
+    paper = version.paper_signers or {}
+    rows = []
+    for key, user, position, when in (
+        ("author", version.author, version.author_position, version.submitted_at),
+        ("reviewer", version.reviewer, version.reviewer_position, version.reviewed_at),
+        ("approver", version.approver, version.approver_position, version.approved_at),
+    ):
+        entry = paper.get(key, {})
+        rows.append(
+            {
+                "name": user.display_name if user else entry.get("name", ""),
+                "position": position if user else entry.get("position", ""),
+                "date": when if user and key != "author" else None,
+            }
+        )
+    return rows
+
+
+def version_trail(version: DocumentVersion) -> list[Any]:
+    return list(version.trail.select_related("actor"))
+
+
+def revision_rows(document: Document, upto: DocumentVersion) -> list[DocumentVersion]:
+    """The revision table of ``upto``: every issued version up to it, with its change."""
+    return list(
+        document.versions.filter(
+            Q(status__in=[S.IN_FORCE, S.OBSOLETE]) | Q(pk=upto.pk), issue_no__lte=upto.issue_no
+        ).order_by("issue_no")
+    )
+
+
+# --------------------------------------------------------------------------- to read, dashboard
+
+
+def to_read(user: User) -> QuerySet[Acknowledgement]:
+    return (
+        Acknowledgement.objects.filter(user=user, read_at__isnull=True, version__status=S.IN_FORCE)
+        .select_related("version", "version__document", "version__decision")
+        .order_by("-version__issued_on")
+    )
+
+
+def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
+    """Versions waiting for this user: to review, to approve, to issue, own drafts returned."""
+    base = DocumentVersion.objects.select_related("document", "author").order_by("submitted_at")
+    out: dict[str, list[DocumentVersion]] = {}
+    out["review"] = (
+        list(
+            base.filter(status=S.REVIEW).filter(
+                permissions.agency_scope_q(user, "documents.review", field="document__agency")
+            )
+        )
+        if permissions.has_any_role(user, "documents.review")
+        else []
+    )
+    out["approval"] = (
+        list(
+            base.filter(status=S.APPROVAL).filter(
+                permissions.agency_scope_q(user, "documents.approve", field="document__agency")
+            )
+        )
+        if permissions.has_any_role(user, "documents.approve")
+        else []
+    )
+    out["issue"] = (
+        list(
+            base.filter(status=S.APPROVED).filter(
+                permissions.agency_scope_q(user, "documents.issue", field="document__agency")
+            )
+        )
+        if permissions.has_any_role(user, "documents.issue")
+        else []
+    )
+    out["mine"] = list(base.filter(author=user, status__in=[S.DRAFT, S.RETURNED]))
+    return out
+
+
+@dataclass
+class ReviewSummary:
+    reviews_overdue: int
+    reviews_due_soon: int
+    unaligned: int
+    unaligned_overdue: int
+    in_force: int
+    drafts: int
+
+
+def review_summary(
+    user: User, today: datetime.date, agency: OrgUnit | None = None
+) -> ReviewSummary:
+    """Counts for dashboards: overdue periodic reviews and documents not yet aligned with
+    changed legal texts (open legal-change reviews)."""
+    docs = Document.objects.visible_to(user).filter(archived_at__isnull=True)
+    tasks = ReviewTask.objects.filter(document__in=docs, status=ReviewTask.Status.OPEN)
+    if agency is not None:
+        docs = docs.filter(agency=agency)
+        tasks = tasks.filter(document__agency=agency)
+    soon = today + datetime.timedelta(days=30)
+    counts = docs.aggregate(
+        in_force=Count("pk", filter=Q(status=Document.Status.IN_FORCE)),
+        drafts=Count("pk", filter=Q(status=Document.Status.DRAFT)),
+        overdue=Count("pk", filter=Q(status=Document.Status.IN_FORCE, next_review_on__lt=today)),
+        due_soon=Count(
+            "pk",
+            filter=Q(
+                status=Document.Status.IN_FORCE,
+                next_review_on__gte=today,
+                next_review_on__lte=soon,
+            ),
+        ),
+    )
+    legal = tasks.filter(reason=ReviewTask.Reason.LEGAL_CHANGE).aggregate(
+        docs=Count("document", distinct=True),
+        late=Count("document", distinct=True, filter=Q(due_on__lt=today)),
+    )
+    return ReviewSummary(
+        reviews_overdue=counts["overdue"],
+        reviews_due_soon=counts["due_soon"],
+        unaligned=legal["docs"],
+        unaligned_overdue=legal["late"],
+        in_force=counts["in_force"],
+        drafts=counts["drafts"],
+    )
+
+
+def open_reviews(user: User, today: datetime.date) -> QuerySet[ReviewTask]:
+    return (
+        ReviewTask.objects.filter(
+            status=ReviewTask.Status.OPEN,
+            document__in=Document.objects.visible_to(user),
+        )
+        .select_related("document", "document__owner_unit", "external")
+        .order_by("due_on", "id")
+    )
+
+
+# --------------------------------------------------------------------------- plan links
+
+
+@dataclass
+class TaskDocumentStats:
+    linked: int
+    created: int
+    revised: int
+    aligned: int
+
+
+def task_document_stats(task_ids: list[int], year: int) -> dict[int, TaskDocumentStats]:
+    """For each plan task, its linked documents and how many of them were created (first
+    issue), revised (a later issue or a periodic review closed) or aligned with a legal change
+    during ``year``. Three queries whatever the number of tasks."""
+    links = list(
+        TaskDocumentLink.objects.filter(task_id__in=task_ids).values_list("task_id", "document_id")
+    )
+    doc_ids = sorted({d for _t, d in links})
+    issued = DocumentVersion.objects.filter(
+        document_id__in=doc_ids,
+        status__in=[S.IN_FORCE, S.OBSOLETE],
+        issued_on__year=year,
+    ).values_list("document_id", "issue_no")
+    first: set[int] = set()
+    revised: set[int] = set()
+    for doc_id, issue_no in issued:
+        (first if issue_no == 1 else revised).add(doc_id)
+    aligned: set[int] = set()
+    for doc_id, reason in ReviewTask.objects.filter(
+        document_id__in=doc_ids, status=ReviewTask.Status.DONE, done_at__year=year
+    ).values_list("document_id", "reason"):
+        (aligned if reason == ReviewTask.Reason.LEGAL_CHANGE else revised).add(doc_id)
+    out: dict[int, TaskDocumentStats] = {}
+    for task_id in task_ids:
+        docs = {d for t, d in links if t == task_id}
+        out[task_id] = TaskDocumentStats(
+            linked=len(docs),
+            created=len(docs & first),
+            revised=len(docs & revised),
+            aligned=len(docs & aligned),
+        )
+    return out
+
+
+def linkable_documents(agency: OrgUnit) -> QuerySet[Document]:
+    return Document.objects.filter(agency=agency, archived_at__isnull=True).order_by("kind", "code")
+
+
+def open_change_requests(document: Document) -> QuerySet[ChangeRequest]:
+    return document.change_requests.filter(status=ChangeRequest.Status.OPEN)

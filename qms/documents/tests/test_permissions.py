@@ -1,0 +1,276 @@
+"""Persona × URL × status for every document-control route and download.
+
+Out of scope → 404 (another agency's document and its file), in scope without the role → 403,
+wrong method → 405. Drafts are seen only by those who write, review, approve or issue them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conftest import PERSONAS
+from qms.documents import files, services
+from qms.documents.models import ChangeRequest, ReviewTask
+from qms.documents.tests.conftest import decision_input
+from qms.documents.urls import urlpatterns as document_urls
+from qms.planning.tests.factories import first_task, make_plan
+from qms.reports.document_urls import urlpatterns as export_urls
+from qms.reports.docx_templates.build_templates import reproducible_bytes
+
+pytestmark = pytest.mark.django_db
+
+ALL = list(PERSONAS)
+VIEWERS = {p: 200 for p in ALL if p != "outsider"} | {"outsider": 404}
+EVERYONE = dict.fromkeys(ALL, 200)
+
+
+def only(allowed: dict[str, int], default: int = 403, outsider: int = 404) -> dict[str, int]:
+    table = dict.fromkeys(ALL, default)
+    table["outsider"] = outsider
+    table.update(allowed)
+    return table
+
+
+def drafts(allowed: dict[str, int], seers: int = 403) -> dict[str, int]:
+    """A draft version: 404 for those who may not see drafts, 403 for seers without the role."""
+    table = dict.fromkeys(ALL, 404)
+    table.update(dict.fromkeys(["head_a", "staff_a", "iso_office", "leader"], seers))
+    table.update(allowed)
+    return table
+
+
+EDITORS = {"head_a": 302, "staff_a": 302, "iso_office": 302}
+CREATORS = only({"head_a": 200, "staff_a": 200, "head_b": 200, "iso_office": 200, "outsider": 200})
+REGISTERS = only({"head_a": 200, "head_b": 200, "iso_office": 200, "outsider": 200})
+REGISTER_EDIT = only({"head_a": 200, "head_b": 200, "iso_office": 200})
+
+# (url name, method, object, expected by persona, query string)
+MATRIX: list[tuple[str, str, str | None, dict[str, int], str]] = [
+    ("home", "get", None, EVERYONE, ""),
+    ("document_list", "get", None, EVERYONE, ""),
+    ("document_create", "get", None, CREATORS, ""),
+    ("next_code", "get", None, CREATORS, "?kind=work_procedure"),
+    ("document_detail", "get", "document", VIEWERS, ""),
+    (
+        "document_edit",
+        "get",
+        "document",
+        only({"head_a": 200, "staff_a": 200, "iso_office": 200}),
+        "",
+    ),
+    ("document_withdraw", "post", "document", only({"head_a": 302, "iso_office": 302}), ""),
+    ("version_start", "post", "document", only(EDITORS), ""),
+    (
+        "change_request_create",
+        "post",
+        "document",
+        only(
+            dict.fromkeys(["staff_a", "head_a", "head_b", "iso_office", "leader", "auditor"], 302)
+        ),
+        "",
+    ),
+    ("version_detail", "get", "version", VIEWERS, ""),
+    ("version_file", "get", "version", VIEWERS, ""),
+    ("version_acknowledge", "post", "version", dict.fromkeys(ALL, 302) | {"outsider": 404}, ""),
+    (
+        "version_edit",
+        "get",
+        "draft",
+        drafts({"head_a": 200, "staff_a": 200, "iso_office": 200}),
+        "",
+    ),
+    ("version_submit", "post", "draft", drafts(EDITORS), ""),
+    ("version_review", "post", "draft", drafts({"iso_office": 302}), ""),
+    ("version_approve", "post", "draft", drafts({"leader": 302}), ""),
+    ("version_cancel", "post", "draft", drafts(EDITORS), ""),
+    ("change_request_decide", "post", "change", only({"head_a": 302, "iso_office": 302}), ""),
+    ("decision_list", "get", None, EVERYONE, ""),
+    ("decision_create", "get", None, only({"iso_office": 200}, outsider=403), ""),
+    ("decision_detail", "get", "decision", VIEWERS, ""),
+    ("external_list", "get", None, EVERYONE, ""),
+    ("external_create", "get", None, REGISTERS, ""),
+    ("external_detail", "get", "external", VIEWERS, ""),
+    ("external_edit", "get", "external", REGISTER_EDIT, ""),
+    ("external_status", "get", "external", REGISTER_EDIT, ""),
+    ("record_list", "get", None, EVERYONE, ""),
+    ("record_create", "get", None, REGISTERS, ""),
+    ("record_edit", "get", "record", REGISTER_EDIT, ""),
+    ("review_complete", "post", "review", only(EDITORS), ""),
+    ("settings", "get", None, only({"iso_office": 200, "agency_admin": 200}, outsider=403), ""),
+    ("import", "get", None, REGISTERS, ""),
+    ("task_links", "get", "task", only({"iso_office": 200}), ""),
+    ("document_exports:version_docx", "get", "version", VIEWERS, ""),
+    ("document_exports:decision_docx", "get", "decision", VIEWERS, ""),
+    ("document_exports:internal_list", "get", "xlsx", EVERYONE, ""),
+    ("document_exports:internal_list", "get", "docx", EVERYONE, ""),
+    ("document_exports:external_list", "get", "xlsx", EVERYONE, ""),
+    ("document_exports:record_list", "get", "docx", EVERYONE, ""),
+]
+PDF_ROUTE = "document_exports:version_pdf"
+
+
+def _docx_upload() -> SimpleUploadedFile:
+    from docx import Document as Docx
+
+    doc = Docx()
+    doc.add_paragraph("Quy trình chuyển trường — bản ký")
+    return SimpleUploadedFile("quy-trinh.docx", reproducible_bytes(doc))
+
+
+@pytest.fixture
+def objects(
+    org: Any, personas: dict[str, Any], make_document: Any, external: Any
+) -> dict[str, Any]:
+    document = make_document(references=[external])
+    version = document.versions.get()
+    upload = _docx_upload()
+    services.version_save(
+        actor=personas["head_a"],
+        version=version,
+        content=version.content,
+        change_request="",
+        change_part="",
+        change_description="",
+        lock_version=version.lock_version,
+        upload=upload,
+        checked=files.check_upload(upload),
+    )
+    services.version_submit(actor=personas["head_a"], version=version)
+    services.version_review(actor=personas["iso_office"], version=version, forward=True)
+    services.version_approve(actor=personas["leader"], version=version, approve=True)
+    decision = services.decision_issue(
+        actor=personas["iso_office"], agency=org.agency, versions=[version], data=decision_input()
+    )
+    change = services.change_request_create(
+        actor=personas["staff_a"], document=document, part="", reason="Sửa bước 2"
+    )
+    draft = services.version_start(actor=personas["head_a"], document=document)
+    services.external_mark_changed(
+        actor=personas["iso_office"],
+        ext=external,
+        status="amended",
+        change_effective_on=datetime.date(2026, 1, 1),
+    )
+    record = services.record_save(
+        actor=personas["iso_office"],
+        agency=org.agency,
+        data=services.RecordInput(name="Sổ theo dõi", owner_unit=org.div_a, document=document),
+    )
+    plan = make_plan(
+        actor=personas["iso_office"],
+        agency=org.agency,
+        issued=True,
+        lead=org.div_a,
+        approver=personas["leader"],
+    )
+    return {
+        "document": document,
+        "version": version,
+        "draft": draft,
+        "decision": decision,
+        "change": change,
+        "external": external,
+        "record": record,
+        "review": ReviewTask.objects.get(),
+        "task": first_task(plan),
+        "xlsx": "xlsx",
+        "docx": "docx",
+    }
+
+
+def _url(name: str, obj: Any, query: str = "") -> str:
+    full = name if ":" in name else f"documents:{name}"
+    if obj is None:
+        return reverse(full) + query
+    if isinstance(obj, str):
+        return reverse(full, kwargs={"fmt": obj}) + query
+    key = "task_pk" if name == "task_links" else "pk"
+    return reverse(full, kwargs={key: obj.pk}) + query
+
+
+@pytest.mark.parametrize("persona", ALL)
+@pytest.mark.parametrize(
+    "name,method,target,expected,query", MATRIX, ids=[f"{m[0]}-{m[2]}" for m in MATRIX]
+)
+def test_permission_matrix(
+    client_as: Any,
+    objects: Any,
+    persona: str,
+    name: str,
+    method: str,
+    target: str | None,
+    expected: dict[str, int],
+    query: str,
+) -> None:
+    client = client_as(persona)
+    url = _url(name, objects[target] if target else None, query)
+    response = getattr(client, method)(url)
+    response.close()
+    assert response.status_code == expected[persona], (persona, name)
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    covered = {m[0].split(":")[-1] for m in MATRIX} | {PDF_ROUTE.split(":")[-1]}
+    routes = {p.name for p in document_urls} | {p.name for p in export_urls}
+    assert routes == covered
+
+
+@pytest.mark.parametrize(
+    "name,target",
+    [
+        ("version_submit", "draft"),
+        ("version_acknowledge", "version"),
+        ("review_complete", "review"),
+    ],
+)
+def test_get_on_write_routes_is_405(client_as: Any, objects: Any, name: str, target: str) -> None:
+    assert client_as("iso_office").get(_url(name, objects[target])).status_code == 405
+
+
+def test_staff_of_another_agency_gets_404_on_document_and_file(
+    client_as: Any, objects: Any
+) -> None:
+    client = client_as("outsider")
+    for name, target in [
+        ("document_detail", "document"),
+        ("version_file", "version"),
+        ("version_detail", "version"),
+        ("document_exports:version_docx", "version"),
+    ]:
+        assert client.get(_url(name, objects[target])).status_code == 404, name
+    listing = client.get(reverse("documents:document_list")).content.decode()
+    assert objects["document"].code not in listing
+
+
+def test_pdf_is_404_for_outsider_and_file_or_redirect_for_viewer(
+    client_as: Any, objects: Any
+) -> None:
+    url = _url(PDF_ROUTE, objects["version"])
+    assert client_as("outsider").get(url).status_code == 404
+    response = client_as("staff_a").get(url)
+    assert response.status_code in {200, 302}
+
+
+def test_overseer_reads_but_changes_nothing(client_as: Any, objects: Any) -> None:
+    client = client_as("overseer")
+    assert client.get(_url("document_detail", objects["document"])).status_code == 200
+    for name, target in [
+        ("version_start", "document"),
+        ("change_request_decide", "change"),
+        ("document_withdraw", "document"),
+    ]:
+        assert client.post(_url(name, objects[target]), {"reason": "x"}).status_code == 403
+    assert ChangeRequest.objects.get().status == ChangeRequest.Status.OPEN
+
+
+def test_file_is_never_under_a_public_url(objects: Any) -> None:
+    from django.urls import Resolver404, resolve
+
+    version = objects["version"]
+    with pytest.raises(Resolver404):
+        resolve("/media/" + version.file.name)
