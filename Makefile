@@ -71,6 +71,8 @@ deploy-check: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/plan_pages.py
+	$(PY) bench/reminders.py
+	$(PY) bench/documents.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

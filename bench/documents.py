@@ -156,13 +156,25 @@ def seed() -> tuple[Document, Document, User, User]:
         code="HD-ONE",
         title="Hướng dẫn một lần ban hành",
     )
-    DocumentVersion.objects.create(document=single, issue_no=1, content={"body": "x"})
+    only = DocumentVersion.objects.create(
+        document=single,
+        issue_no=1,
+        status="in_force",
+        content={"body": "x"},
+        approved_on_paper=True,
+        decision=decision[(agencies[0].pk, 1)],
+        issued_on=datetime.date(2023, 3, 1),
+    )
+    Document.objects.filter(pk=single.pk).update(status="in_force", current_version=only)
     iso = User.objects.create_user("iso", password="x", unit=agencies[0])
     RoleAssignment.objects.create(user=iso, role=Role.ISO_OFFICER, org_unit=agencies[0])
     overseer = User.objects.create_user("overseer", password="x", unit=agencies[-1])
     province = agencies[0].parent
     assert province is not None  # noqa: S101 - seeded under the province
     RoleAssignment.objects.create(user=overseer, role=Role.OVERSEER, org_unit=province)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as autovacuum would after a bulk load
+            cursor.execute("ANALYZE")
     return docs[0], single, iso, overseer
 
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "qms.core",
     "qms.accounts",
@@ -122,6 +123,9 @@ STORAGES = {
 # Uploaded evidence is private: never under STATIC/a public URL, always served by a view
 # that checks permissions.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Forms render through the project's templates (templates/core/forms/), so ``{{ form }}``
+# uses the shared field layout: label, help and error ids wired to aria-describedby.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -55,10 +55,14 @@ class BootstrapMixin:
 
 
 class BaseForm(BootstrapMixin, forms.Form):
+    # ``{{ form }}`` renders ``template_name`` (Django's div layout by default), not
+    # ``template_name_div``: both point at the project's field layout.
+    template_name = "core/forms/form.html"
     template_name_div = "core/forms/form.html"
 
 
 class BaseModelForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+    template_name = "core/forms/form.html"
     template_name_div = "core/forms/form.html"
 
 

@@ -9,16 +9,24 @@ NĐ 118/2025/NĐ-CP (in force 01/07/2025) so that the three-month alignment show
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 from django.utils import timezone
 
 from qms.accounts.models import User
 from qms.core.models import OrgUnit
 from qms.documents import services as docs
-from qms.documents.models import Document, DocumentSettings, ExternalDocument
+from qms.documents.models import (
+    Document,
+    DocumentSettings,
+    DocumentVersion,
+    ExternalDocument,
+    VersionReview,
+)
 from qms.planning.models import Plan
 
 D = datetime.date
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 EXTERNAL = [
     # number, type, issuer, title, signed, effective, field
@@ -530,6 +538,24 @@ def _revise_internal_audit(users: dict[str, User], agency: OrgUnit, document: Do
             signer_position="GIÁM ĐỐC",
             signer_name="Nguyễn Văn Hùng",
         ),
+    )
+    _date_the_trail(version)
+
+
+def _date_the_trail(version: DocumentVersion) -> None:
+    """The demo runs today; the revision it replays happened in May 2022."""
+    when = {
+        VersionReview.Step.SUBMITTED: datetime.datetime(2022, 5, 9, 9, 0, tzinfo=TZ),
+        VersionReview.Step.REVIEWED: datetime.datetime(2022, 5, 11, 14, 30, tzinfo=TZ),
+        VersionReview.Step.APPROVED: datetime.datetime(2022, 5, 13, 10, 15, tzinfo=TZ),
+        VersionReview.Step.ISSUED: datetime.datetime(2022, 5, 16, 8, 0, tzinfo=TZ),
+    }
+    for step, moment in when.items():
+        version.trail.filter(step=step).update(created_at=moment)
+    DocumentVersion.objects.filter(pk=version.pk).update(
+        submitted_at=when[VersionReview.Step.SUBMITTED],
+        reviewed_at=when[VersionReview.Step.REVIEWED],
+        approved_at=when[VersionReview.Step.APPROVED],
     )
 
 

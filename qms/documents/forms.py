@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qms.accounts.models import User
 from qms.core.forms import BaseForm, VNDateField
@@ -52,7 +53,7 @@ def _lines(text: str) -> list[str]:
 
 
 class DocumentForm(BaseForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("document", "Kind"), choices=Document.Kind.choices)
     owner_unit = UnitChoiceField(label=_("Owner unit"), queryset=OrgUnit.objects.none())
     parent = forms.ModelChoiceField(
         label=_("Procedure it belongs to (forms)"),
@@ -60,7 +61,7 @@ class DocumentForm(BaseForm):
         required=False,
     )
     code = forms.CharField(
-        label=_("Code"),
+        label=pgettext_lazy("document", "Code"),
         max_length=60,
         help_text=_("Proposed from the agency's pattern; you may change it."),
     )
@@ -71,7 +72,7 @@ class DocumentForm(BaseForm):
     tthc_code = forms.CharField(label=_("TTHC code"), max_length=40, required=False)
     tthc_field = forms.CharField(label=_("TTHC field"), max_length=120, required=False)
     review_months = forms.IntegerField(
-        label=_("Review every (months)"),
+        label=pgettext_lazy("document", "Review every (months)"),
         min_value=1,
         max_value=60,
         required=False,
@@ -309,7 +310,9 @@ class ExternalForm(BaseForm):
     title = forms.CharField(label=_("Subject"), widget=forms.Textarea(attrs={"rows": 2}))
     signed_on = VNDateField(label=_("Date signed"), required=False)
     effective_on = VNDateField(label=_("Effective from"), required=False)
-    field = forms.CharField(label=_("Field"), max_length=120, required=False)
+    field = forms.CharField(
+        label=pgettext_lazy("legal text", "Field"), max_length=120, required=False
+    )
     owner_unit = UnitChoiceField(
         label=_("Unit following it"), queryset=OrgUnit.objects.none(), required=False
     )
@@ -356,7 +359,7 @@ class ExternalStatusForm(BaseForm):
 
 
 class RecordForm(BaseForm):
-    name = forms.CharField(label=_("Record"), max_length=500)
+    name = forms.CharField(label=pgettext_lazy("document", "Record"), max_length=500)
     document = forms.ModelChoiceField(
         label=_("Procedure"), queryset=Document.objects.none(), required=False
     )
@@ -395,7 +398,9 @@ class SettingsForm(BaseForm):
         coerce=int,
         choices=[(3, _("Three (author, reviewer, approver)")), (2, _("Two (author ≠ approver)"))],
     )
-    review_months = forms.IntegerField(label=_("Review every (months)"), min_value=1, max_value=60)
+    review_months = forms.IntegerField(
+        label=pgettext_lazy("document", "Review every (months)"), min_value=1, max_value=60
+    )
     legal_alignment_months = forms.IntegerField(
         label=_("Months to align with a changed legal text"), min_value=1, max_value=12
     )

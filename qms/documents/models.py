@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qms.core.models import OrgUnit
 
@@ -44,7 +45,9 @@ class DocumentSettings(models.Model):
         default=3,
         choices=[(3, _("Three (author, reviewer, approver)")), (2, _("Two (author ≠ approver)"))],
     )
-    review_months = models.PositiveSmallIntegerField(_("review every (months)"), default=12)
+    review_months = models.PositiveSmallIntegerField(
+        pgettext_lazy("document", "review every (months)"), default=12
+    )
     legal_alignment_months = models.PositiveSmallIntegerField(
         _("months to align with a changed legal text"), default=3
     )
@@ -116,7 +119,7 @@ class ExternalDocument(models.Model):
         help_text=_("When the amending or replacing text takes effect."),
     )
     change_note = models.TextField(_("what changed"), blank=True)
-    field = models.CharField(_("field"), max_length=120, blank=True)
+    field = models.CharField(pgettext_lazy("legal text", "field"), max_length=120, blank=True)
     search_text = models.TextField(editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
@@ -190,8 +193,8 @@ class Document(models.Model):
     owner_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    code = models.CharField(_("code"), max_length=60)
+    kind = models.CharField(pgettext_lazy("document", "kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(pgettext_lazy("document", "code"), max_length=60)
     title = models.CharField(_("title"), max_length=500)
     parent = models.ForeignKey(
         "self",
@@ -216,7 +219,7 @@ class Document(models.Model):
         related_name="+",
     )
     review_months = models.PositiveSmallIntegerField(
-        _("review every (months)"), null=True, blank=True
+        pgettext_lazy("document", "review every (months)"), null=True, blank=True
     )
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     references = models.ManyToManyField(
@@ -650,7 +653,7 @@ class RetainedRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="records",
     )
-    name = models.CharField(_("record"), max_length=500)
+    name = models.CharField(pgettext_lazy("document", "record"), max_length=500)
     form_code = models.CharField(_("form code"), max_length=60, blank=True)
     keeper = models.CharField(_("kept by"), max_length=255, blank=True)
     location = models.CharField(_("where"), max_length=255, blank=True)

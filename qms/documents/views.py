@@ -143,6 +143,7 @@ def document_list(request: AuthedRequest) -> HttpResponse:
         "tthc_fields": selectors.tthc_fields(request.user),
         "query_string": request.GET.urlencode(),
         "can_create": permissions.has_any_role(request.user, "documents.edit"),
+        "can_import": permissions.has_any_role(request.user, "documents.manage_registers"),
         "today": _today(),
     }
     template = (

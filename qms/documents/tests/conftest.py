@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from qms.accounts.models import User
 from qms.documents import services
@@ -43,6 +44,14 @@ def content(**extra: Any) -> dict[str, Any]:
     }
     data.update(extra)
     return data
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Services answer in the active language; these tests read the English messages
+    (pages still follow each user's language through the middleware)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
