@@ -445,7 +445,7 @@ def version_save(
     """Save a draft's content and optional file. Raises StaleEdit if someone saved since."""
     with transaction.atomic():
         version = (
-            DocumentVersion.objects.select_for_update()
+            DocumentVersion.objects.select_for_update(of=("self",))
             .select_related("document")
             .get(pk=version.pk)
         )
@@ -482,7 +482,7 @@ def _signers_rule(version: DocumentVersion) -> int:
 
 def _lock(version: DocumentVersion) -> DocumentVersion:
     return (
-        DocumentVersion.objects.select_for_update()
+        DocumentVersion.objects.select_for_update(of=("self",))
         .select_related("document", "document__agency", "author")
         .get(pk=version.pk)
     )
@@ -950,7 +950,9 @@ def change_request_decide(
         raise DocumentError(_("Give the reason for declining."))
     with transaction.atomic():
         request = (
-            ChangeRequest.objects.select_for_update().select_related("document").get(pk=request.pk)
+            ChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("document")
+            .get(pk=request.pk)
         )
         if request.status != ChangeRequest.Status.OPEN:
             raise DocumentError(_("This change request has already been decided."))
@@ -1177,7 +1179,11 @@ def review_complete(*, actor: User, task: ReviewTask, note: str) -> ReviewTask:
     if not note.strip():
         raise DocumentError(_("Say what was reviewed and why no change is needed."))
     with transaction.atomic():
-        task = ReviewTask.objects.select_for_update().select_related("document").get(pk=task.pk)
+        task = (
+            ReviewTask.objects.select_for_update(of=("self",))
+            .select_related("document")
+            .get(pk=task.pk)
+        )
         if task.status != ReviewTask.Status.OPEN:
             raise DocumentError(_("This review is already closed."))
         before = snapshot(task, ["status", "outcome", "note"])
