@@ -16,7 +16,7 @@ from qms.core.http import AuthedRequest
 from qms.core.models import OrgUnit
 from qms.documents import selectors
 from qms.documents.models import DocumentVersion
-from qms.documents.views import _filters, _int
+from qms.documents.views.common import document_filters, int_param
 from qms.reports.document_data import decision_data, procedure_data, vn_date
 from qms.reports.document_lists import (
     EXTERNAL_HEADERS,
@@ -69,7 +69,7 @@ def decision_docx(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _agency(request: AuthedRequest) -> OrgUnit | None:
-    wanted = _int(request.GET.get("agency"))
+    wanted = int_param(request.GET.get("agency"))
     agencies = selectors.agencies_for(request.user)
     if wanted:
         agency = agencies.filter(pk=wanted).first()
@@ -120,7 +120,7 @@ def _numbered(
 
 @require_GET
 def internal_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
-    docs = selectors.document_list(request.user, _filters(request))
+    docs = selectors.document_list(request.user, document_filters(request))
     rows = [
         (
             d.code,
@@ -145,7 +145,10 @@ def internal_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
 def external_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     g = request.GET
     qs = selectors.external_list(
-        request.user, q=g.get("q", ""), agency=_int(g.get("agency")), status=g.get("status", "")
+        request.user,
+        q=g.get("q", ""),
+        agency=int_param(g.get("agency")),
+        status=g.get("status", ""),
     )
     rows = [
         (e.number, e.title, e.issuer, vn_date(e.effective_on), str(e.get_status_display()))
@@ -165,7 +168,10 @@ def external_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
 def record_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     g = request.GET
     qs = selectors.record_list(
-        request.user, agency=_int(g.get("agency")), unit=_int(g.get("unit")), q=g.get("q", "")
+        request.user,
+        agency=int_param(g.get("agency")),
+        unit=int_param(g.get("unit")),
+        q=g.get("q", ""),
     )
     rows = [
         (

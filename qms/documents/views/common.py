@@ -1,0 +1,80 @@
+"""Helpers shared by the document-control pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from qms.accounts import permissions
+from qms.core.http import AuthedRequest
+from qms.core.models import OrgUnit
+from qms.documents import selectors
+from qms.documents.models import (
+    Document,
+    DocumentVersion,
+)
+
+PAGE_SIZE = 50
+FILE_KINDS = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+S = DocumentVersion.Status
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def int_param(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _agency_from(request: AuthedRequest, action: str) -> OrgUnit:
+    """The agency named by ?agency= (or the only one) where the user may do ``action``."""
+    agencies = selectors.agencies_for(request.user, action)
+    wanted = int_param(request.GET.get("agency") or request.POST.get("agency"))
+    if wanted:
+        agency = agencies.filter(pk=wanted).first()
+        if agency is None:
+            raise Http404
+        return agency
+    agency = agencies.first()
+    if agency is None:
+        raise PermissionDenied
+    return agency
+
+
+def _owner_units(user: Any, agency: OrgUnit) -> Any:
+    return (
+        OrgUnit.objects.subtree_of(agency)
+        .active()
+        .filter(permissions.unit_scope_q(user, "documents.edit"))
+    )
+
+
+def document_filters(request: AuthedRequest) -> selectors.DocumentFilters:
+    g = request.GET
+    return selectors.DocumentFilters(
+        q=g.get("q", "").strip(),
+        agency=int_param(g.get("agency")),
+        kind=g.get("kind", "") if g.get("kind") in Document.Kind.values else "",
+        unit=int_param(g.get("unit")),
+        status=g.get("status", "") if g.get("status") in Document.Status.values else "",
+        tthc_field=g.get("tthc_field", ""),
+        tthc_only=g.get("tthc") == "1",
+    )
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
