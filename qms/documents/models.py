@@ -463,6 +463,25 @@ class DocumentVersion(models.Model):
     def is_obsolete(self) -> bool:
         return self.status == self.Status.OBSOLETE
 
+    def _signer_name(self, key: str, user: User | None) -> str:
+        if user is not None:
+            return user.display_name
+        return str((self.paper_signers or {}).get(key, {}).get("name", ""))
+
+    @property
+    def author_name(self) -> str:
+        return self._signer_name("author", self.author)
+
+    @property
+    def approver_name(self) -> str:
+        return self._signer_name("approver", self.approver)
+
+    @property
+    def change_summary(self) -> str:
+        if self.change_description:
+            return self.change_description
+        return str(_("First issue")) if self.issue_no == 1 else ""
+
     @property
     def has_structured_content(self) -> bool:
         return any(v for v in (self.content or {}).values())

@@ -87,6 +87,8 @@ def _export(
     headers: tuple[str, str, str, str, str, str],
     rows: list[tuple[str, str, str, str, str, str]],
     name: str,
+    extra_header: str = "",
+    extra: list[str] | None = None,
 ) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
@@ -94,8 +96,14 @@ def _export(
     today = timezone.localdate()
     subtitle = f"Cập nhật đến ngày {vn_date(today)}"
     if fmt == "xlsx":
+        # The spreadsheet may carry one more column than the printed list (the issuing
+        # decision), so that an exported list imports again unchanged.
+        wide_headers: tuple[str, ...] = (*headers, extra_header) if extra is not None else headers
+        wide_rows = (
+            [(*r, e) for r, e in zip(rows, extra, strict=True)] if extra is not None else rows
+        )
         content = build_list_xlsx(
-            title=title, subtitle=subtitle, headers=headers, rows=rows, sheet=title[:31]
+            title=title, subtitle=subtitle, headers=wide_headers, rows=wide_rows, sheet=title[:31]
         )
         return _download(content, XLSX, f"{name}.xlsx")
     place = agency.place_name if agency else ""
@@ -120,7 +128,11 @@ def _numbered(
 
 @require_GET
 def internal_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
-    docs = selectors.document_list(request.user, document_filters(request))
+    docs = list(
+        selectors.document_list(request.user, document_filters(request)).select_related(
+            "current_version__decision"
+        )
+    )
     rows = [
         (
             d.code,
@@ -138,6 +150,13 @@ def internal_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
         headers=INTERNAL_HEADERS,
         rows=_numbered(rows),
         name="danh-muc-tai-lieu-noi-bo",
+        extra_header="Quyết định ban hành",
+        extra=[
+            d.current_version.decision.number
+            if d.current_version and d.current_version.decision
+            else ""
+            for d in docs
+        ],
     )
 
 
