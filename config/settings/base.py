@@ -126,6 +126,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Forms render through the project's templates (templates/core/forms/), so ``{{ form }}``
 # uses the shared field layout: label, help and error ids wired to aria-describedby.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# A TrueType font with Vietnamese letters for the obsolete stamp on PDFs; empty: look for
+# Liberation/DejaVu on the system (qms.documents.files.stamp_font_path).
+DOCUMENT_STAMP_FONT = env("DOCUMENT_STAMP_FONT", default="")
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
