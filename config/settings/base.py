@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "qms.audittrail",
     "qms.planning",
     "qms.documents",
+    "qms.objectives",
     "qms.reports",
     "qms.notifications",
     "qms.demo",

@@ -64,6 +64,12 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
         {R.STAFF, R.UNIT_HEAD, R.ISO_OFFICER, R.LEADER, R.AUDITOR}
     ),
     "documents.decide_change": frozenset({R.UNIT_HEAD, R.ISO_OFFICER}),
+    # quality policy and objectives
+    "objectives.view": READ_ROLES,
+    "objectives.edit_set": frozenset({R.UNIT_HEAD, R.ISO_OFFICER}),
+    "objectives.measure": frozenset({R.UNIT_HEAD, R.STAFF, R.ISO_OFFICER}),
+    "objectives.review": frozenset({R.ISO_OFFICER}),
+    "objectives.approve": frozenset({R.LEADER}),
 }
 
 # Roles that see the agency-wide records of the agency their unit belongs to.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -470,3 +470,20 @@ def linkable_documents(agency: OrgUnit) -> QuerySet[Document]:
 
 def open_change_requests(document: Document) -> QuerySet[ChangeRequest]:
     return document.change_requests.filter(status=ChangeRequest.Status.OPEN)
+
+
+def review_counts(
+    *, agency_id: int, unit_ids: list[int] | None, start: datetime.date, end: datetime.date
+) -> tuple[int, int]:
+    """(done on schedule, due) for the document reviews due in [start, end] of documents
+    owned by ``unit_ids`` (None: the whole agency). One query."""
+    qs = ReviewTask.objects.filter(document__agency_id=agency_id, due_on__range=(start, end))
+    if unit_ids is not None:
+        qs = qs.filter(document__owner_unit_id__in=unit_ids)
+    counts = qs.aggregate(
+        due=Count("pk"),
+        on_time=Count(
+            "pk", filter=Q(status=ReviewTask.Status.DONE, done_at__date__lte=F("due_on"))
+        ),
+    )
+    return counts["on_time"], counts["due"]
