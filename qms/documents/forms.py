@@ -131,8 +131,12 @@ class VersionForm(BaseForm):
     """The structured editor of a procedure: sections 1–5 and the change description."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
-    purpose = forms.CharField(label=_("1. Purpose"), required=False, widget=forms.Textarea)
-    scope = forms.CharField(label=_("2. Scope"), required=False, widget=forms.Textarea)
+    purpose = forms.CharField(
+        label=_("1. Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    scope = forms.CharField(
+        label=_("2. Scope"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     references_text = forms.CharField(
         label=_("3. Other references"),
         required=False,
@@ -140,7 +144,9 @@ class VersionForm(BaseForm):
         help_text=_("One per line; external documents cited are listed from the register."),
     )
     definitions = forms.CharField(
-        label=_("4. Definitions and abbreviations"), required=False, widget=forms.Textarea
+        label=_("4. Definitions and abbreviations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     body = forms.CharField(
         label=_("5. Procedure"),
@@ -148,7 +154,9 @@ class VersionForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("One paragraph per line. For a TTHC use the fields 5.1–5.6 below."),
     )
-    legal_basis = forms.CharField(label=_("5.1 Legal basis"), required=False, widget=forms.Textarea)
+    legal_basis = forms.CharField(
+        label=_("5.1 Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     dossier_components = forms.CharField(
         label=_("5.2 Dossier components"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )

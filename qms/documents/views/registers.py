@@ -203,6 +203,7 @@ def external_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "ext": ext,
             "citing": citing,
             "tasks": ext.review_tasks.select_related("document").order_by("due_on"),
+            "today": _today(),
             "can_edit": permissions.can_agency_wide(
                 request.user, "documents.manage_registers", ext.agency
             ),
