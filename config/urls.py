@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/", include("qms.reports.urls")),
     path("documents/", include("qms.documents.urls")),
     path("documents/", include("qms.reports.document_urls")),
+    path("objectives/", include("qms.objectives.urls")),
     path("audit-log/", include("qms.audittrail.urls")),
     path("notifications/", include("qms.notifications.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

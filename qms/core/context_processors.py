@@ -34,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "reminder_policy": permissions.has_any_role(user, "notifications.manage_policy"),
             "documents": permissions.has_any_role(user, "documents.view"),
             "document_settings": permissions.has_any_role(user, "documents.manage_settings"),
+            "objectives": permissions.has_any_role(user, "objectives.view"),
         },
         "unread_notifications": _unread(user),
         "user_agency": getattr(getattr(user, "unit", None), "agency", None),

@@ -14,3 +14,11 @@ class AuthedRequest(HttpRequest):
     """An ``HttpRequest`` whose ``user`` is authenticated (for type checking only)."""
 
     user: User  # type: ignore[assignment]
+
+
+def int_param(value: str | None) -> int | None:
+    """A whole number from a query or form parameter, None when absent or not a number."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

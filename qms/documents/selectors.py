@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from qms.accounts import permissions
 from qms.accounts.models import User
+from qms.core import selectors as core_selectors
 from qms.core.models import OrgUnit
 from qms.core.text import fold
 from qms.documents.models import (
@@ -87,28 +88,7 @@ def require(user: User, action: str, unit: OrgUnit) -> None:
 
 def agencies_for(user: User, action: str = "documents.view") -> QuerySet[OrgUnit]:
     """Agencies whose documents the user may see (or act on, for ``action``)."""
-    return OrgUnit.objects.filter(
-        kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True, pk__in=_agency_ids(user, action)
-    ).order_by("path")
-
-
-def _agency_ids(user: User, action: str) -> list[int]:
-    if user.is_superuser:
-        return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY).values_list("pk", flat=True))
-    units = OrgUnit.objects.filter(permissions.unit_scope_q(user, action))
-    ids: set[int] = set()
-    for unit in units.only("pk", "kind", "agency_id", "path"):
-        if unit.kind == OrgUnit.Kind.AGENCY:
-            ids.add(unit.pk)
-        elif unit.agency_id:
-            ids.add(unit.agency_id)
-        if unit.kind == OrgUnit.Kind.PROVINCE:
-            ids |= set(
-                OrgUnit.objects.filter(
-                    kind=OrgUnit.Kind.AGENCY, path__startswith=unit.path
-                ).values_list("pk", flat=True)
-            )
-    return sorted(ids)
+    return core_selectors.agencies_for(user, action)
 
 
 # --------------------------------------------------------------------------- lists, search

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from qms.accounts import permissions
-from qms.core.http import AuthedRequest
+from qms.core.http import AuthedRequest, int_param
 from qms.core.models import OrgUnit
 from qms.documents import selectors
 from qms.documents.models import (
@@ -29,13 +29,6 @@ S = DocumentVersion.Status
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def int_param(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _agency_from(request: AuthedRequest, action: str) -> OrgUnit:

@@ -1,0 +1,41 @@
+"""Reads shared by the domain apps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from qms.accounts import permissions
+from qms.core.models import OrgUnit
+
+if TYPE_CHECKING:
+    from qms.accounts.models import User
+
+
+def agencies_for(user: User, action: str) -> QuerySet[OrgUnit]:
+    """Agencies where the user may do ``action`` somewhere (a role on the agency, on one of
+    its units, or on the province above it)."""
+    return OrgUnit.objects.filter(
+        kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True, pk__in=_agency_ids(user, action)
+    ).order_by("path")
+
+
+def _agency_ids(user: User, action: str) -> list[int]:
+    if user.is_superuser:
+        return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY).values_list("pk", flat=True))
+    ids: set[int] = set()
+    for unit in OrgUnit.objects.filter(permissions.unit_scope_q(user, action)).only(
+        "pk", "kind", "agency_id", "path"
+    ):
+        if unit.kind == OrgUnit.Kind.AGENCY:
+            ids.add(unit.pk)
+        elif unit.agency_id:
+            ids.add(unit.agency_id)
+        if unit.kind == OrgUnit.Kind.PROVINCE:
+            ids |= set(
+                OrgUnit.objects.filter(
+                    kind=OrgUnit.Kind.AGENCY, path__startswith=unit.path
+                ).values_list("pk", flat=True)
+            )
+    return sorted(ids)

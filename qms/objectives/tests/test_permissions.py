@@ -1,0 +1,150 @@
+"""Persona × URL × status for every objectives route: a unit head edits only the own unit's
+set, leadership approves, the ISO committee reviews, the overseer only reads."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from conftest import PERSONAS
+from qms.objectives import services
+from qms.objectives.models import ObjectiveSet
+from qms.objectives.services import ObjectiveInput
+from qms.objectives.urls import urlpatterns
+
+pytestmark = pytest.mark.django_db
+ALL = list(PERSONAS)
+VIEWERS = {p: 200 for p in ALL if p != "outsider"} | {"outsider": 404}
+
+
+def only(allowed: dict[str, int], default: int = 403, outsider: int = 404) -> dict[str, int]:
+    table = dict.fromkeys(ALL, default)
+    table["outsider"] = outsider
+    table.update(allowed)
+    return table
+
+
+# (url name, method, target, expected)
+MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
+    ("home", "get", None, dict.fromkeys(ALL, 200)),
+    ("set_detail", "get", "draft", VIEWERS),
+    ("objective_create", "get", "draft", only({"head_a": 200, "iso_office": 200})),
+    ("objective_edit", "get", "objective", only({"head_a": 200, "iso_office": 200})),
+    ("set_submit", "post", "draft", only({"head_a": 302, "iso_office": 302})),
+    ("set_return", "post", "submitted", only({"iso_office": 302, "leader": 302})),
+    ("set_approve", "post", "submitted", only({"leader": 302})),
+    ("set_evaluate", "post", "approved", only({"head_b": 302, "iso_office": 302})),
+    ("measurement_add", "post", "approved_objective", only({"head_b": 302, "iso_office": 302})),
+    ("objective_evaluate", "get", "approved_objective", only({"head_b": 200, "iso_office": 200})),
+    ("set_create", "post", "unit", only({"head_a": 302, "iso_office": 302})),
+]
+
+
+@pytest.fixture
+def objects(org: Any, personas: Any) -> dict[str, Any]:
+    period = services.period_for(agency=org.agency, year=2022)
+
+    def make(unit: Any, actor: str) -> Any:
+        s = services.set_create(actor=personas[actor], unit=unit, period=period)
+        o = services.objective_save(
+            actor=personas[actor],
+            objective_set=s,
+            data=ObjectiveInput(statement="Mục tiêu", indicator="%", owner_unit=unit, target=D(90)),
+        )
+        return s, o
+
+    draft, objective = make(org.div_a, "head_a")
+    approved, approved_objective = make(org.div_b, "head_b")
+    services.set_submit(actor=personas["head_b"], objective_set=approved)
+    services.set_approve(actor=personas["leader"], objective_set=approved)
+    submitted, _o = make(org.office, "iso_office")
+    services.set_submit(actor=personas["iso_office"], objective_set=submitted)
+    return {
+        "draft": draft,
+        "objective": objective,
+        "approved": approved,
+        "approved_objective": approved_objective,
+        "submitted": submitted,
+        "unit": org.div_a,
+    }
+
+
+def _url(name: str, target: str | None, objects: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    full = f"objectives:{name}"
+    if target is None:
+        return reverse(full), {}
+    obj = objects[target]
+    if target == "unit":
+        return reverse(full), {"unit": obj.pk, "year": 2023, "carry": "0"}
+    if name == "objective_edit":
+        return reverse(full, kwargs={"pk": obj.objective_set_id, "objective_pk": obj.pk}), {}
+    if target == "approved_objective":
+        return reverse(full, kwargs={"objective_pk": obj.pk}), {
+            "measured_on": "31/12/2022",
+            "value": "88",
+        }
+    return reverse(full, kwargs={"pk": obj.pk}), {"comment": "Sửa chỉ số"}
+
+
+@pytest.mark.parametrize("persona", ALL)
+@pytest.mark.parametrize("name,method,target,expected", MATRIX, ids=[m[0] for m in MATRIX])
+def test_permission_matrix(
+    client_as: Any,
+    objects: Any,
+    persona: str,
+    name: str,
+    method: str,
+    target: str | None,
+    expected: dict[str, int],
+) -> None:
+    url, data = _url(name, target, objects)
+    response = (
+        getattr(client_as(persona), method)(url, data)
+        if method == "post"
+        else client_as(persona).get(url)
+    )
+    assert response.status_code == expected[persona], (persona, name)
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    assert {p.name for p in urlpatterns} == {m[0] for m in MATRIX}
+
+
+def test_overseer_reads_but_changes_nothing(client_as: Any, objects: Any) -> None:
+    client = client_as("overseer")
+    assert (
+        client.get(reverse("objectives:set_detail", args=[objects["submitted"].pk])).status_code
+        == 200
+    )
+    assert (
+        client.post(reverse("objectives:set_approve", args=[objects["submitted"].pk])).status_code
+        == 403
+    )
+    assert (
+        ObjectiveSet.objects.get(pk=objects["submitted"].pk).status == ObjectiveSet.Status.SUBMITTED
+    )
+
+
+def test_set_page_queries_do_not_grow_with_objectives(
+    client_as: Any, objects: Any, personas: Any, org: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("head_a")
+    url = reverse("objectives:set_detail", args=[objects["draft"].pk])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    for n in range(10):
+        services.objective_save(
+            actor=personas["head_a"],
+            objective_set=objects["draft"],
+            data=ObjectiveInput(
+                statement=f"M {n}", indicator="%", owner_unit=org.div_a, target=D(1)
+            ),
+        )
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        client.get(url)

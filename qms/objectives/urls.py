@@ -1,0 +1,27 @@
+from django.urls import path
+
+from qms.objectives import views
+
+app_name = "objectives"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sets/new/", views.set_create, name="set_create"),
+    path("sets/<int:pk>/", views.set_detail, name="set_detail"),
+    path("sets/<int:pk>/objectives/new/", views.objective_edit, name="objective_create"),
+    path(
+        "sets/<int:pk>/objectives/<int:objective_pk>/edit/",
+        views.objective_edit,
+        name="objective_edit",
+    ),
+    path("sets/<int:pk>/submit/", views.set_submit, name="set_submit"),
+    path("sets/<int:pk>/return/", views.set_return, name="set_return"),
+    path("sets/<int:pk>/approve/", views.set_approve, name="set_approve"),
+    path("sets/<int:pk>/evaluate/", views.set_evaluate, name="set_evaluate"),
+    path("objectives/<int:objective_pk>/measure/", views.measurement_add, name="measurement_add"),
+    path(
+        "objectives/<int:objective_pk>/evaluate/",
+        views.objective_evaluate,
+        name="objective_evaluate",
+    ),
+]
