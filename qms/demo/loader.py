@@ -17,6 +17,7 @@ from qms.core.numbering import number_register_external
 from qms.core.services import orgunit_create, unitalias_set
 from qms.demo import seed_2022 as seed
 from qms.demo.documents_demo import load_documents
+from qms.demo.objectives_demo import load_objectives
 from qms.planning import services as planning
 from qms.planning.models import Plan, PlanBasis, PlanSection, PlanTask
 
@@ -553,6 +554,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _plan_current(plan, units, users, today)
     _other_agency(units, users)
     load_documents(units=units, users=users, plan_2022=plan)
+    load_objectives(units=units, users=users)
     labels = dict(Role.choices)
     return [
         DemoLogin(u, users[u].display_name, ", ".join(str(labels[r]) for r, _s in roles))

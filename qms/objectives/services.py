@@ -314,6 +314,13 @@ def set_approve(*, actor: User, objective_set: ObjectiveSet) -> ObjectiveSet:
 # --------------------------------------------------------------------------- measuring
 
 
+def _fresh_set(objective: Objective) -> ObjectiveSet:
+    """The set as stored now (a caller's copy may predate its approval)."""
+    return ObjectiveSet.objects.select_related("period", "agency").get(
+        pk=objective.objective_set_id
+    )
+
+
 def measurement_add(
     *,
     actor: User,
@@ -323,7 +330,7 @@ def measurement_add(
     comment: str = "",
 ) -> Measurement:
     """Record a measured value during the period of an approved set."""
-    objective_set = objective.objective_set
+    objective_set = _fresh_set(objective)
     period = objective_set.period
     if objective_set.status not in {S.APPROVED, S.EVALUATED}:
         raise ObjectiveError(_("Measurements are recorded once the objectives are approved."))
@@ -412,7 +419,7 @@ def objective_evaluate(
     continuing: bool | None = None,
 ) -> Objective:
     """Mark achieved or not from the result and the target; a miss needs its cause."""
-    objective_set = objective.objective_set
+    objective_set = _fresh_set(objective)
     if objective_set.status != S.APPROVED:
         raise ObjectiveError(_("Only objectives of an approved set are evaluated."))
     achieved = rules.is_met(
