@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
@@ -106,6 +107,10 @@ def set_rows(objective_set: ObjectiveSet, today: datetime.date) -> list[Objectiv
             latest_part = part.result if part.result is not None else _last(part)
             if latest_part is not None:
                 values.append((latest_part, part.weight))
+        rolled = rules.aggregate(obj.aggregation, values) if parts else None
+        if not points and rolled is not None:
+            # An agency objective measured through its units: judge the roll-up.
+            points = [rules.Point(min(today, period.end), rolled)]
         rows.append(
             ObjectiveRow(
                 objective=obj,
@@ -120,7 +125,7 @@ def set_rows(objective_set: ObjectiveSet, today: datetime.date) -> list[Objectiv
                     today=today,
                     target_date=obj.target_date,
                 ),
-                rollup=rules.aggregate(obj.aggregation, values) if parts else None,
+                rollup=rolled,
                 contributions=parts,
             )
         )
@@ -137,3 +142,15 @@ def agency_objectives(objective_set: ObjectiveSet) -> QuerySet[Objective]:
     return Objective.objects.filter(
         objective_set__unit=objective_set.agency, objective_set__period=objective_set.period
     ).order_by("order")
+
+
+def policies(agency: OrgUnit) -> list[Any]:
+    """The policy in force and the drafts waiting for approval (newest first)."""
+    from qms.objectives.models import QualityPolicy
+
+    return list(
+        QualityPolicy.objects.filter(agency=agency)
+        .exclude(status=QualityPolicy.Status.SUPERSEDED)
+        .select_related("approved_by", "created_by")
+        .order_by("-version_no")
+    )

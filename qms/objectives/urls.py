@@ -7,6 +7,8 @@ app_name = "objectives"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sets/new/", views.set_create, name="set_create"),
+    path("policy/new/", views.policy_draft, name="policy_draft"),
+    path("policy/<int:pk>/approve/", views.policy_approve, name="policy_approve"),
     path("sets/<int:pk>/", views.set_detail, name="set_detail"),
     path("sets/<int:pk>/objectives/new/", views.objective_edit, name="objective_create"),
     path(

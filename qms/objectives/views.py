@@ -55,6 +55,9 @@ def home(request: AuthedRequest) -> HttpResponse:
             "period": period,
             "years": [year - 1, year, year + 1],
             "rows": selectors.unit_rows(user, agency, period),
+            "policies": selectors.policies(agency),
+            "can_draft_policy": permissions.can(user, "objectives.review", agency),
+            "can_approve_policy": permissions.can(user, "objectives.approve", agency),
         },
     )
 
@@ -330,3 +333,50 @@ def objective_evaluate(request: AuthedRequest, objective_pk: int) -> HttpRespons
         "objectives/evaluate.html",
         {"form": form, "objective": objective, "set": objective.objective_set},
     )
+
+
+def _agency_for_policy(request: AuthedRequest, action: str) -> OrgUnit:
+    agency = (
+        core_selectors.agencies_for(request.user, "objectives.view")
+        .filter(pk=int_param(request.POST.get("agency")) or 0)
+        .first()
+    )
+    if agency is None:
+        raise Http404
+    if not permissions.can(request.user, action, agency):
+        raise PermissionDenied
+    return agency
+
+
+@require_POST
+def policy_draft(request: AuthedRequest) -> HttpResponse:
+    """The ISO committee proposes a new version of the quality policy."""
+    agency = _agency_for_policy(request, "objectives.review")
+    try:
+        services.policy_draft(actor=request.user, agency=agency, text=request.POST.get("text", ""))
+    except ObjectiveError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("New version of the quality policy proposed for approval."))
+    return redirect(_home_url(agency))
+
+
+@require_POST
+def policy_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Leadership puts a proposed policy in force."""
+    from qms.objectives.models import QualityPolicy
+
+    policy = QualityPolicy.objects.filter(pk=pk).select_related("agency").first()
+    if policy is None or not permissions.can_agency_wide(
+        request.user, "objectives.view", policy.agency
+    ):
+        raise Http404
+    if not permissions.can(request.user, "objectives.approve", policy.agency):
+        raise PermissionDenied
+    try:
+        services.policy_approve(actor=request.user, policy=policy, on=_today())
+    except ObjectiveError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The quality policy is in force."))
+    return redirect(_home_url(policy.agency))

@@ -40,6 +40,8 @@ MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
     ("measurement_add", "post", "approved_objective", only({"head_b": 302, "iso_office": 302})),
     ("objective_evaluate", "get", "approved_objective", only({"head_b": 200, "iso_office": 200})),
     ("set_create", "post", "unit", only({"head_a": 302, "iso_office": 302})),
+    ("policy_draft", "post", "agency", only({"iso_office": 302}, outsider=404)),
+    ("policy_approve", "post", "policy", only({"leader": 302})),
 ]
 
 
@@ -62,7 +64,10 @@ def objects(org: Any, personas: Any) -> dict[str, Any]:
     services.set_approve(actor=personas["leader"], objective_set=approved)
     submitted, _o = make(org.office, "iso_office")
     services.set_submit(actor=personas["iso_office"], objective_set=submitted)
+    policy = services.policy_draft(actor=personas["iso_office"], agency=org.agency, text="CS")
     return {
+        "agency": org.agency,
+        "policy": policy,
         "draft": draft,
         "objective": objective,
         "approved": approved,
@@ -77,6 +82,8 @@ def _url(name: str, target: str | None, objects: dict[str, Any]) -> tuple[str, d
     if target is None:
         return reverse(full), {}
     obj = objects[target]
+    if target == "agency":
+        return reverse(full), {"agency": obj.pk, "text": "Chính sách mới"}
     if target == "unit":
         return reverse(full), {"unit": obj.pk, "year": 2023, "carry": "0"}
     if name == "objective_edit":

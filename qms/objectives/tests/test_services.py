@@ -334,3 +334,23 @@ def test_demo_objectives() -> None:
     agency_new = new.get(unit__kind="agency").objectives.get()
     assert services.rollup(agency_new) == D(99)  # each unit's latest is 99 %
     assert QualityPolicy.objects.get(status=QualityPolicy.Status.APPROVED).version_no == 1
+
+
+def test_agency_objective_is_judged_on_its_roll_up(org: Any, personas: Any, period: Any) -> None:
+    from qms.objectives import selectors
+    from qms.objectives.rules import Light
+
+    agency_set = services.set_create(actor=personas["iso_office"], unit=org.agency, period=period)
+    parent = services.objective_save(
+        actor=personas["iso_office"],
+        objective_set=agency_set,
+        data=ObjectiveInput(
+            statement="Sở", indicator="%", owner_unit=org.agency, target=D(95), aggregation="mean"
+        ),
+    )
+    unit = approved_set(org, personas, period, contributes_to=parent)
+    services.measurement_add(
+        actor=personas["head_a"], objective=unit, measured_on=DAY(2022, 12, 31), value=D(97)
+    )
+    [row] = selectors.set_rows(agency_set, DAY(2023, 1, 10))
+    assert row.rollup == D(97) and row.light == Light.ON_TRACK
