@@ -18,7 +18,6 @@ from qms.core.models import OrgUnit
 from qms.core.text import fold
 from qms.documents.models import (
     Acknowledgement,
-    ChangeRequest,
     Document,
     DocumentVersion,
     ExternalDocument,
@@ -446,10 +445,6 @@ def task_document_stats(task_ids: list[int], year: int) -> dict[int, TaskDocumen
 
 def linkable_documents(agency: OrgUnit) -> QuerySet[Document]:
     return Document.objects.filter(agency=agency, archived_at__isnull=True).order_by("kind", "code")
-
-
-def open_change_requests(document: Document) -> QuerySet[ChangeRequest]:
-    return document.change_requests.filter(status=ChangeRequest.Status.OPEN)
 
 
 def review_counts(

@@ -21,6 +21,10 @@ def register(source: str, fn: Indicator) -> None:
     _INDICATORS[source] = fn
 
 
+def sources() -> list[str]:
+    return list(_INDICATORS)
+
+
 def get(source: str) -> Indicator | None:
     return _INDICATORS.get(source)
 

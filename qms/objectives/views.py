@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -96,8 +97,6 @@ def set_create(request: AuthedRequest) -> HttpResponse:
 
 
 def _home_url(agency: OrgUnit | None) -> str:
-    from django.urls import reverse
-
     return reverse("objectives:home") + f"?agency={agency.pk if agency else ''}"
 
 

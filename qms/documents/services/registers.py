@@ -216,19 +216,6 @@ def _notify_review(task: ReviewTask, directory: Directory, actor: User | None) -
     )
 
 
-def external_archive(*, actor: User, ext: ExternalDocument) -> ExternalDocument:
-    """Take an entry made by mistake out of the register (kept, no longer listed)."""
-    with transaction.atomic():
-        ext = ExternalDocument.objects.select_for_update().get(pk=ext.pk)
-        if ext.cited_by.exists():
-            raise DocumentError(_("Documents cite this text: mark it expired instead."))
-        before = snapshot(ext, ["archived_at"])
-        ext.archived_at = timezone.now()
-        ext.save(update_fields=["archived_at"])
-        _log(actor, "documents.external.archived", ext, ext.agency, before)
-    return ext
-
-
 # --------------------------------------------------------------------------- reviews
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from qms.accounts import permissions
@@ -68,6 +69,4 @@ def document_filters(request: AuthedRequest) -> selectors.DocumentFilters:
 
 
 def _url(name: str) -> str:
-    from django.urls import reverse
-
     return reverse(name)

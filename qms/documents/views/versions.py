@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -279,7 +280,12 @@ def version_file(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse
         with version.file.open("rb") as fh:
             data = fh.read()
         kind = FILE_KINDS.get(version.file_type, "")
-        stamped = files.stamp_obsolete(data, kind, note=_obsolete_note(version))
+        try:
+            stamped = files.stamp_obsolete(data, kind, note=_obsolete_note(version))
+        except ValueError:
+            # An obsolete file is never handed out unstamped.
+            messages.error(request, _("This obsolete file cannot be stamped, so it is not served."))
+            return redirect("documents:version_detail", pk=version.pk)
         response: HttpResponse | FileResponse = HttpResponse(
             stamped, content_type=version.file_type
         )
@@ -296,8 +302,6 @@ def version_file(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse
 
 
 def _disposition(filename: str) -> str:
-    from django.utils.http import content_disposition_header
-
     return content_disposition_header(True, filename) or "attachment"
 
 

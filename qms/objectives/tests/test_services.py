@@ -354,3 +354,29 @@ def test_agency_objective_is_judged_on_its_roll_up(org: Any, personas: Any, peri
     )
     [row] = selectors.set_rows(agency_set, DAY(2023, 1, 10))
     assert row.rollup == D(97) and row.light == Light.ON_TRACK
+
+
+def test_run_periodic_fills_computed_indicators_once_a_day(
+    org: Any, personas: Any, period: Any
+) -> None:
+    import time_machine
+
+    from qms.notifications.periodic import run_pass
+
+    plan = make_plan(
+        actor=personas["iso_office"],
+        agency=org.agency,
+        tasks=1,
+        lead=org.div_a,
+        issued=True,
+        approver=personas["leader"],
+    )
+    PlanTask.objects.filter(plan=plan).update(
+        due_date=DAY(2022, 9, 10), status=PlanTask.Status.DONE, completed_on=DAY(2022, 9, 9)
+    )
+    obj = approved_set(org, personas, period, source="plan_on_time", target=D(100))
+    with time_machine.travel(datetime.datetime(2022, 10, 3, 9, tzinfo=datetime.UTC), tick=False):
+        run_pass()
+        run_pass()
+    [m] = obj.measurements.all()
+    assert (m.measured_on, m.value, m.computed) == (DAY(2022, 10, 3), D(100), True)
