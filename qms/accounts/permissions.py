@@ -70,6 +70,7 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "objectives.measure": frozenset({R.UNIT_HEAD, R.STAFF, R.ISO_OFFICER}),
     "objectives.review": frozenset({R.ISO_OFFICER}),
     "objectives.approve": frozenset({R.LEADER}),
+    "objectives.manage_settings": frozenset({R.ISO_OFFICER, R.AGENCY_ADMIN}),
 }
 
 # Roles that see the agency-wide records of the agency their unit belongs to.

@@ -104,12 +104,28 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "documents.version.reviewed": gettext_lazy("reviewed the draft"),
     "documents.version.saved": gettext_lazy("saved the draft"),
     "documents.version.submitted": gettext_lazy("submitted the draft for review"),
+    "objectives.action.saved": gettext_lazy("saved an action of an objective"),
+    "objectives.action.to_task": gettext_lazy("turned an action into a plan task"),
+    "objectives.measurement.added": gettext_lazy("recorded a measurement"),
+    "objectives.objective.evaluated": gettext_lazy("evaluated the objective"),
+    "objectives.objective.saved": gettext_lazy("saved the objective"),
+    "objectives.policy.approved": gettext_lazy("put the quality policy in force"),
+    "objectives.policy.drafted": gettext_lazy("proposed a quality policy"),
+    "objectives.set.approved": gettext_lazy("approved the objectives"),
+    "objectives.set.copied": gettext_lazy("carried objectives over from last period"),
+    "objectives.set.created": gettext_lazy("started the objectives of a period"),
+    "objectives.set.evaluated": gettext_lazy("closed the evaluation of the objectives"),
+    "objectives.set.returned": gettext_lazy("returned the objectives"),
+    "objectives.set.submitted": gettext_lazy("submitted the objectives"),
+    "objectives.settings.saved": gettext_lazy("changed the school-year start"),
+    "objectives.stage.linked": gettext_lazy("linked the task to the objectives cycle"),
 }
 
 # The app part of an action code, for the filter bar.
 ACTION_PREFIXES: tuple[tuple[str, StrOrPromise], ...] = (
     ("planning", gettext_lazy("Yearly plan")),
     ("documents", gettext_lazy("Document control")),
+    ("objectives", gettext_lazy("Quality objectives")),
     ("core", gettext_lazy("Organisation")),
     ("accounts", gettext_lazy("Accounts")),
 )

@@ -554,7 +554,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _plan_current(plan, units, users, today)
     _other_agency(units, users)
     load_documents(units=units, users=users, plan_2022=plan)
-    load_objectives(units=units, users=users)
+    load_objectives(units=units, users=users, plan_2022=plan)
     labels = dict(Role.choices)
     return [
         DemoLogin(u, users[u].display_name, ", ".join(str(labels[r]) for r, _s in roles))

@@ -13,8 +13,9 @@ from decimal import Decimal
 from qms.accounts.models import User
 from qms.core.models import OrgUnit
 from qms.objectives import services
-from qms.objectives.models import Objective, ObjectiveSet, Period
+from qms.objectives.models import Objective, ObjectiveSet, Period, PlanStage
 from qms.objectives.services import ObjectiveInput
+from qms.planning.models import Plan
 
 D = Decimal
 DAY = datetime.date
@@ -82,7 +83,9 @@ UNIT_OBJECTIVES = [
 ]
 
 
-def load_objectives(*, units: dict[str, OrgUnit], users: dict[str, User]) -> None:
+def load_objectives(
+    *, units: dict[str, OrgUnit], users: dict[str, User], plan_2022: Plan | None = None
+) -> None:
     """Idempotent: does nothing once the agency has objective sets."""
     agency = units["SGDDT-HY"]
     if ObjectiveSet.objects.filter(agency=agency).exists():
@@ -122,6 +125,12 @@ def load_objectives(*, units: dict[str, OrgUnit], users: dict[str, User]) -> Non
     )
     services.set_evaluate(actor=users["thukyiso"], objective_set=agency_old.objective_set)
     _next_year(agency, by_unit, agency_old.objective_set, new, users)
+    if plan_2022 is not None:
+        # Tasks 2 and 3 of Kế hoạch 187: the divisions, then the ISO committee for the Sở.
+        for number, stage in ((2, PlanStage.Stage.UNITS), (3, PlanStage.Stage.AGENCY)):
+            task = plan_2022.tasks.filter(number=number).first()
+            if task is not None:
+                services.stage_link(actor=users["thukyiso"], task=task, stage=stage, year=2022)
 
 
 def _head(code: str, users: dict[str, User]) -> User:

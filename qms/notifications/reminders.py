@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,6 +46,28 @@ from qms.notifications.services import Directory, Outbox, absolute
 from qms.planning.models import Plan, PlanTask, TimingKind
 
 REMINDER_STATUSES = [PlanTask.Status.NOT_STARTED, PlanTask.Status.IN_PROGRESS]
+
+# Apps that know when a lead unit has done its part of a task register a function
+# (task ids -> {task id: lead unit ids done}); those units get no reminder. The objectives
+# app uses it for tasks 2 and 3 of the plan: only the units that have not submitted are
+# chased.
+LeadsDone = Callable[[list[int]], dict[int, set[int]]]
+LEADS_DONE: list[LeadsDone] = []
+
+
+def register_leads_done(fn: LeadsDone) -> None:
+    if fn not in LEADS_DONE:
+        LEADS_DONE.append(fn)
+
+
+def leads_done(task_ids: list[int]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for fn in LEADS_DONE:
+        for task_id, units in fn(task_ids).items():
+            out.setdefault(task_id, set()).update(units)
+    return out
+
+
 PERIODIC_KINDS = [TimingKind.CONTINUOUS, TimingKind.RECURRING]
 
 
@@ -225,10 +248,12 @@ def compute_task_reminders(now: datetime.datetime, cal: WorkCalendar | None = No
         )
         .order_by("pk")
     )
+    tasks_list = list(tasks)
+    done_by_task = leads_done([t.pk for t in tasks_list])
     directory = Directory(agencies)
     box = Outbox(now)
     box.load(directory.everyone())
-    for task in tasks:
+    for task in tasks_list:
         plan = task.plan
         agency_id = plan.agency_id
         policy = _policy(policies, agency_id)
@@ -246,7 +271,10 @@ def compute_task_reminders(now: datetime.datetime, cal: WorkCalendar | None = No
         if not occurrences:
             continue
         leads = list(task.lead_units.all())
-        lead_ids = [u.pk for u in leads]
+        done = done_by_task.get(task.pk, set())
+        lead_ids = [u.pk for u in leads if u.pk not in done]
+        if leads and not lead_ids:
+            continue  # every lead unit has done its part
         url = reverse("planning:task_detail", kwargs={"pk": task.pk})
         facts = TaskFacts(
             pk=task.pk,

@@ -9,6 +9,9 @@ class ObjectivesConfig(AppConfig):
 
     def ready(self) -> None:
         from qms.core import periodic
-        from qms.objectives import jobs
+        from qms.notifications import reminders
+        from qms.objectives import jobs, selectors
 
         periodic.register("objectives.indicators", jobs.compute_indicators)
+        # Tasks 2 and 3 of the plan: remind only the units that have not submitted.
+        reminders.register_leads_done(selectors.lead_units_done)

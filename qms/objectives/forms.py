@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.core.forms import BaseForm, VNDateField
 from qms.core.models import OrgUnit
-from qms.objectives.models import Objective
+from qms.objectives.models import Objective, PlanStage
+
+
+class PlainDecimalField(forms.DecimalField):
+    """Shows 96 rather than 96.0000 (values are stored with four decimals)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            text = format(value.normalize(), "f")
+            return text
+        return value
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -28,9 +39,9 @@ class ObjectiveForm(BaseForm):
         help_text=_("E.g. %, hồ sơ, ngày."),
     )
     direction = forms.ChoiceField(label=_("Direction"), choices=Objective.Direction.choices)
-    target = forms.DecimalField(label=_("Target"), required=False, max_digits=14, decimal_places=4)
+    target = PlainDecimalField(label=_("Target"), required=False, max_digits=14, decimal_places=4)
     target_date = VNDateField(label=_("Reach by"), required=False)
-    baseline = forms.DecimalField(
+    baseline = PlainDecimalField(
         label=_("Baseline"),
         required=False,
         max_digits=14,
@@ -48,7 +59,7 @@ class ObjectiveForm(BaseForm):
     aggregation = forms.ChoiceField(
         label=_("Roll-up of the units"), choices=Objective.Aggregation.choices, required=False
     )
-    weight = forms.DecimalField(
+    weight = PlainDecimalField(
         label=_("Weight"), initial=1, max_digits=8, decimal_places=3, min_value=0
     )
     continuing = forms.BooleanField(label=_("Continue next period"), required=False)
@@ -81,12 +92,30 @@ class ObjectiveForm(BaseForm):
 
 class MeasurementForm(BaseForm):
     measured_on = VNDateField(label=_("Measured on"))
-    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=4)
+    value = PlainDecimalField(label=_("Value"), max_digits=14, decimal_places=4)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
+    evidence = forms.FileField(label=_("Evidence"), required=False)
+
+
+class SettingsForm(BaseForm):
+    school_year_start_day = forms.IntegerField(
+        label=_("School year starts on day"), min_value=1, max_value=28
+    )
+    school_year_start_month = forms.IntegerField(label=_("of month"), min_value=1, max_value=12)
+
+
+class StageForm(BaseForm):
+    stage = forms.ChoiceField(label=_("The task stands for"), choices=PlanStage.Stage.choices)
+    year = forms.IntegerField(
+        label=_("School year set (first year)"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("2022 for 2022-2023: the units evaluate 2021-2022 and set 2022-2023."),
+    )
 
 
 class EvaluateForm(BaseForm):
-    result = forms.DecimalField(label=_("Result"), required=False, max_digits=14, decimal_places=4)
+    result = PlainDecimalField(label=_("Result"), required=False, max_digits=14, decimal_places=4)
     reached_on = VNDateField(label=_("Reached on"), required=False)
     cause = forms.CharField(
         label=_("Cause (when not achieved)"),

@@ -13,6 +13,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,29 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ObjectiveSettings(models.Model):
+    """Per agency: when its school year starts (1 August unless set otherwise)."""
+
+    agency = models.OneToOneField(
+        OrgUnit, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    school_year_start_month = models.PositiveSmallIntegerField(
+        _("school year starts in month"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    school_year_start_day = models.PositiveSmallIntegerField(
+        _("on day"), default=1, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+
+    class Meta:
+        verbose_name = _("objective settings")
+        verbose_name_plural = _("objective settings")
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.school_year_start_day}/{self.school_year_start_month}"
 
 
 class QualityPolicy(models.Model):
@@ -303,6 +327,10 @@ class Measurement(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
     comment = models.TextField(_("comment"), blank=True)
     computed = models.BooleanField(_("computed by eISO"), default=False)
+    evidence = models.FileField(_("evidence"), upload_to="objectives/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("file name"), max_length=255, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
+    evidence_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -319,6 +347,43 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objective_id} {self.measured_on}: {self.value}"
+
+
+class PlanStage(models.Model):
+    """Links a task of the yearly plan to the objectives cycle it stands for.
+
+    Task 2 of the seed plan ("the divisions evaluate 2021-2022 and set 2022-2023") is the
+    *units* stage: each lead unit of the task must close the evaluation of
+    ``evaluated_period`` and submit its set for ``new_period``. Task 3 ("the ISO committee
+    evaluates and sets the department's") is the *agency* stage, for the agency's own set.
+    """
+
+    class Stage(models.TextChoices):
+        UNITS = "units", _("Units evaluate and set their objectives")
+        AGENCY = "agency", _("The agency evaluates and sets its objectives")
+
+    task = models.OneToOneField(
+        "planning.PlanTask", on_delete=models.PROTECT, related_name="objective_stage"
+    )
+    stage = models.CharField(_("stage"), max_length=6, choices=Stage.choices)
+    evaluated_period = models.ForeignKey(
+        Period,
+        verbose_name=_("period evaluated"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    new_period = models.ForeignKey(
+        Period, verbose_name=_("period set"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("objectives stage of a plan task")
+        verbose_name_plural = _("objectives stages of plan tasks")
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.stage} {self.new_period}"
 
 
 def period_bounds(

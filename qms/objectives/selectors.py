@@ -8,14 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from qms.accounts import permissions
 from qms.accounts.models import User
 from qms.core.models import OrgUnit
-from qms.objectives import rules
-from qms.objectives.models import Measurement, Objective, ObjectiveSet, Period
+from qms.objectives import dashboards
+from qms.objectives.models import Objective, ObjectiveAction, ObjectiveSet, Period, PlanStage
+from qms.planning.models import PlanTask
+
+S = ObjectiveSet.Status
 
 
 def get_set_for_user(user: User, pk: int, action: str = "objectives.view") -> ObjectiveSet:
@@ -85,56 +88,17 @@ class ObjectiveRow:
 def set_rows(objective_set: ObjectiveSet, today: datetime.date) -> list[ObjectiveRow]:
     """Each objective with its latest value, traffic light and (agency set) roll-up; a fixed
     number of queries whatever the number of objectives."""
-    period = objective_set.period
-    measurements = Prefetch(
-        "measurements", queryset=Measurement.objects.order_by("measured_on", "id")
-    )
-    contributions = Prefetch(
-        "contributions",
-        queryset=Objective.objects.select_related("objective_set__unit").prefetch_related(
-            measurements
-        ),
-    )
-    objectives = objective_set.objectives.select_related(
-        "owner_unit", "owner", "contributes_to"
-    ).prefetch_related(measurements, contributions)
-    rows = []
-    for obj in objectives:
-        points = [rules.Point(m.measured_on, m.value) for m in obj.measurements.all()]
-        parts = list(obj.contributions.all())
-        values = []
-        for part in parts:
-            latest_part = part.result if part.result is not None else _last(part)
-            if latest_part is not None:
-                values.append((latest_part, part.weight))
-        rolled = rules.aggregate(obj.aggregation, values) if parts else None
-        if not points and rolled is not None:
-            # An agency objective measured through its units: judge the roll-up.
-            points = [rules.Point(min(today, period.end), rolled)]
-        rows.append(
-            ObjectiveRow(
-                objective=obj,
-                latest=points[-1].value if points else None,
-                light=rules.light(
-                    direction=obj.direction,
-                    target=obj.target,
-                    baseline=obj.baseline,
-                    points=points,
-                    period_start=period.start,
-                    period_end=period.end,
-                    today=today,
-                    target_date=obj.target_date,
-                ),
-                rollup=rolled,
-                contributions=parts,
-            )
+    rows, _trends = dashboards.set_dashboard(objective_set, today, with_trends=False)
+    return [
+        ObjectiveRow(
+            objective=r.objective,
+            latest=r.latest,
+            light=r.light,
+            rollup=r.rollup,
+            contributions=[c.objective for c in r.contributions],
         )
-    return rows
-
-
-def _last(objective: Objective) -> Decimal | None:
-    items = list(objective.measurements.all())
-    return items[-1].value if items else None
+        for r in rows
+    ]
 
 
 def agency_objectives(objective_set: ObjectiveSet) -> QuerySet[Objective]:
@@ -153,4 +117,134 @@ def policies(agency: OrgUnit) -> list[Any]:
         .exclude(status=QualityPolicy.Status.SUPERSEDED)
         .select_related("approved_by", "created_by")
         .order_by("-version_no")
+    )
+
+
+# --------------------------------------------------------------------------- plan tasks 2 and 3
+
+DONE_SUBMITTING = {ObjectiveSet.Status.SUBMITTED, ObjectiveSet.Status.APPROVED, S.EVALUATED}
+
+
+@dataclass
+class StageRow:
+    """One unit expected to act in a linked task: last period evaluated, new set submitted."""
+
+    unit: OrgUnit
+    evaluated: ObjectiveSet | None
+    new: ObjectiveSet | None
+
+    @property
+    def evaluated_done(self) -> bool:
+        # A unit that had no objectives last period has nothing to evaluate.
+        return self.evaluated is None or self.evaluated.status == S.EVALUATED
+
+    @property
+    def submitted(self) -> bool:
+        return self.new is not None and self.new.status in DONE_SUBMITTING
+
+    @property
+    def done(self) -> bool:
+        return self.evaluated_done and self.submitted
+
+
+@dataclass
+class StageStatus:
+    link: PlanStage
+    rows: list[StageRow]
+
+    @property
+    def done_count(self) -> int:
+        return sum(r.done for r in self.rows)
+
+    @property
+    def missing(self) -> list[StageRow]:
+        return [r for r in self.rows if not r.done]
+
+
+def stage_status(task_ids: list[int]) -> dict[int, StageStatus]:
+    """For each linked task: which units have evaluated and submitted. Three queries
+    whatever the number of tasks and units."""
+    links = list(
+        PlanStage.objects.filter(task_id__in=task_ids).select_related(
+            "task__plan__agency", "evaluated_period", "new_period"
+        )
+    )
+    if not links:
+        return {}
+    through = PlanTask.lead_units.through
+    leads: dict[int, list[OrgUnit]] = {}
+    for row in (
+        through.objects.filter(plantask_id__in=[link.task_id for link in links])
+        .select_related("orgunit")
+        .order_by("orgunit__sort_order", "orgunit__name")
+    ):
+        leads.setdefault(row.plantask_id, []).append(row.orgunit)
+    period_ids = {link.new_period_id for link in links} | {
+        link.evaluated_period_id for link in links if link.evaluated_period_id
+    }
+    sets = {
+        (s.unit_id, s.period_id): s
+        for s in ObjectiveSet.objects.filter(period_id__in=period_ids).only(
+            "id", "unit_id", "period_id", "status", "submitted_at", "evaluated_at"
+        )
+    }
+    out = {}
+    for link in links:
+        agency = link.task.plan.agency
+        if link.stage == PlanStage.Stage.AGENCY:
+            units = [agency]
+        else:
+            units = [u for u in leads.get(link.task_id, []) if u.pk != agency.pk]
+        rows = [
+            StageRow(
+                unit=u,
+                evaluated=sets.get((u.pk, link.evaluated_period_id))
+                if link.evaluated_period_id
+                else None,
+                new=sets.get((u.pk, link.new_period_id)),
+            )
+            for u in units
+        ]
+        out[link.task_id] = StageStatus(link=link, rows=rows)
+    return out
+
+
+def lead_units_done(task_ids: list[int]) -> dict[int, set[int]]:
+    """For the reminders: per linked task, the lead units that need no reminder (their
+    part is done). An agency-stage task is done for all its leads once the agency is."""
+    out: dict[int, set[int]] = {}
+    statuses = stage_status(task_ids)
+    if not statuses:
+        return out
+    through = PlanTask.lead_units.through
+    lead_ids: dict[int, set[int]] = {}
+    for task_id, unit_id in through.objects.filter(plantask_id__in=list(statuses)).values_list(
+        "plantask_id", "orgunit_id"
+    ):
+        lead_ids.setdefault(task_id, set()).add(unit_id)
+    for task_id, status in statuses.items():
+        if status.link.stage == PlanStage.Stage.AGENCY:
+            out[task_id] = lead_ids.get(task_id, set()) if status.done_count else set()
+        else:
+            out[task_id] = {r.unit.pk for r in status.rows if r.done}
+    return out
+
+
+def linked_tasks(agency: OrgUnit, period: Period) -> list[StageStatus]:
+    """The plan tasks that stand for setting ``period``'s objectives, with their units."""
+    task_ids = list(
+        PlanStage.objects.filter(new_period=period, task__plan__agency=agency).values_list(
+            "task_id", flat=True
+        )
+    )
+    statuses = stage_status(task_ids)
+    return sorted(statuses.values(), key=lambda s: (s.link.task.plan.year, s.link.task.number))
+
+
+def action_counts(objective_set: ObjectiveSet) -> dict[int, int]:
+    return dict(
+        ObjectiveAction.objects.filter(objective__objective_set=objective_set)
+        .values_list("objective_id")
+        .annotate(n=Count("id"))
+        .values_list("objective_id", "n")
     )

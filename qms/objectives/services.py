@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +19,14 @@ from qms.objectives.models import (
     Measurement,
     Objective,
     ObjectiveSet,
+    ObjectiveSettings,
     Period,
+    PlanStage,
     QualityPolicy,
     period_bounds,
 )
+from qms.planning.models import PlanTask
+from qms.planning.services import PlanningError, check_upload
 
 S = ObjectiveSet.Status
 OBJECTIVE_FIELDS = (
@@ -84,13 +89,49 @@ def _log(
 # --------------------------------------------------------------------------- periods, policy
 
 
+def school_year_start(agency: OrgUnit) -> tuple[int, int]:
+    """(month, day) the agency's school year starts: its setting, else 1 August."""
+    found = ObjectiveSettings.objects.filter(agency=agency).first()
+    return (found.school_year_start_month, found.school_year_start_day) if found else (8, 1)
+
+
 def period_for(*, agency: OrgUnit, year: int, kind: str = Period.Kind.SCHOOL_YEAR) -> Period:
-    """The period of ``agency`` starting in ``year`` (school year 1/8 → 31/7 by default)."""
-    start, end, label = period_bounds(kind, year)
+    """The period of ``agency`` starting in ``year`` (school year from the agency's start,
+    1/8 → 31/7 by default). A period already started keeps its dates when the setting
+    changes later; the next one follows the new setting."""
+    existing = Period.objects.filter(agency=agency, kind=kind, start__year=year).first()
+    if existing is not None:
+        return existing
+    month, day = school_year_start(agency)
+    start, end, label = period_bounds(kind, year, month, day)
+    previous = (
+        Period.objects.filter(agency=agency, kind=kind, start__lt=start).order_by("-start").first()
+    )
+    if previous is not None and previous.start.year == year - 1:
+        # Periods follow each other without gap or overlap when the start day changed.
+        start = previous.end + datetime.timedelta(days=1)
     period, _created = Period.objects.get_or_create(
         agency=agency, kind=kind, start=start, defaults={"end": end, "label": label}
     )
     return period
+
+
+def current_year(agency: OrgUnit, today: datetime.date) -> int:
+    """The year the school year running on ``today`` started in."""
+    month, day = school_year_start(agency)
+    return today.year if (today.month, today.day) >= (month, day) else today.year - 1
+
+
+def settings_save(*, actor: User, agency: OrgUnit, month: int, day: int) -> ObjectiveSettings:
+    if not (1 <= month <= 12 and 1 <= day <= 28):
+        raise ObjectiveError(_("Give a month from 1 to 12 and a day from 1 to 28."))
+    with transaction.atomic():
+        found, _created = ObjectiveSettings.objects.select_for_update().get_or_create(agency=agency)
+        before = snapshot(found, ["school_year_start_month", "school_year_start_day"])
+        found.school_year_start_month, found.school_year_start_day = month, day
+        found.save()
+        _log(actor, "objectives.settings.saved", found, agency, before)
+    return found
 
 
 def policy_draft(*, actor: User, agency: OrgUnit, text: str) -> QualityPolicy:
@@ -328,8 +369,10 @@ def measurement_add(
     measured_on: datetime.date,
     value: Decimal,
     comment: str = "",
+    evidence: UploadedFile | None = None,
 ) -> Measurement:
-    """Record a measured value during the period of an approved set."""
+    """Record a measured value during the period of an approved set, with an optional
+    evidence file (checked like a task's evidence: type, size and content)."""
     objective_set = _fresh_set(objective)
     period = objective_set.period
     if objective_set.status not in {S.APPROVED, S.EVALUATED}:
@@ -343,6 +386,18 @@ def measurement_add(
                 "end": period.end.strftime("%d/%m/%Y"),
             }
         )
+    file_fields: dict[str, object] = {}
+    if evidence is not None:
+        try:
+            content_type, digest = check_upload(evidence)
+        except PlanningError as exc:
+            raise ObjectiveError(str(exc)) from exc
+        file_fields = {
+            "evidence": evidence,
+            "evidence_name": (evidence.name or "")[:255],
+            "evidence_type": content_type,
+            "evidence_sha256": digest,
+        }
     with transaction.atomic():
         m = Measurement.objects.create(
             objective=objective,
@@ -350,6 +405,7 @@ def measurement_add(
             value=value,
             comment=comment.strip(),
             entered_by=actor,
+            **file_fields,
         )
         _log(
             actor,
@@ -357,7 +413,12 @@ def measurement_add(
             m,
             objective_set.agency,
             {},
-            {"value": str(value), "measured_on": measured_on.isoformat()},
+            {
+                "value": str(value),
+                "measured_on": measured_on.isoformat(),
+                "evidence": m.evidence_name,
+                "sha256": m.evidence_sha256,
+            },
         )
     return m
 
@@ -468,6 +529,13 @@ def set_copy_forward(*, actor: User, objective_set: ObjectiveSet, period: Period
     with transaction.atomic():
         new = set_create(actor=actor, unit=objective_set.unit, period=period)
         carried = 0
+        # A unit objective that contributed to an agency objective contributes to what
+        # that objective became in the new period, when the agency carried it over.
+        successors = dict(
+            Objective.objects.filter(
+                objective_set__period=period, carried_from__isnull=False
+            ).values_list("carried_from_id", "pk")
+        )
         for old in objective_set.objectives.all():
             if old.achieved and not old.continuing:
                 continue
@@ -491,6 +559,9 @@ def set_copy_forward(*, actor: User, objective_set: ObjectiveSet, period: Period
                 aggregation=old.aggregation,
                 weight=old.weight,
                 carried_from=old,
+                contributes_to_id=successors.get(old.contributes_to_id)
+                if old.contributes_to_id
+                else None,
                 continuing=old.continuing,
             )
             carried += 1
@@ -503,3 +574,34 @@ def set_copy_forward(*, actor: User, objective_set: ObjectiveSet, period: Period
             {"from": objective_set.period.label, "objectives": carried},
         )
     return new
+
+
+# --------------------------------------------------------------------------- plan tasks 2 and 3
+
+
+def stage_link(
+    *,
+    actor: User,
+    task: PlanTask,
+    stage: str,
+    year: int,
+) -> PlanStage:
+    """Tie a plan task to the objectives cycle: evaluate the period that started in
+    ``year - 1`` and set the one starting in ``year`` (task 2: the units; task 3: the
+    agency). Linking again changes the link."""
+    agency = task.plan.agency
+    if stage not in PlanStage.Stage.values:
+        raise ObjectiveError(_("Choose what the task stands for."))
+    new_period = period_for(agency=agency, year=year)
+    evaluated = Period.objects.filter(
+        agency=agency, kind=Period.Kind.SCHOOL_YEAR, start__year=year - 1
+    ).first()
+    with transaction.atomic():
+        link = PlanStage.objects.select_for_update().filter(task=task).first()
+        fields = ["stage", "evaluated_period", "new_period"]
+        before = snapshot(link, fields) if link else dict.fromkeys(fields)
+        link = link or PlanStage(task=task)
+        link.stage, link.evaluated_period, link.new_period = stage, evaluated, new_period
+        link.save()
+        _log(actor, "objectives.stage.linked", link, agency, before)
+    return link

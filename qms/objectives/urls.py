@@ -6,6 +6,11 @@ app_name = "objectives"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("settings/", views.settings_save, name="settings"),
+    path("tasks/<int:task_pk>/stage/", views.stage_link, name="stage_link"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("sets/new/", views.set_create, name="set_create"),
     path("policy/new/", views.policy_draft, name="policy_draft"),
     path("policy/<int:pk>/approve/", views.policy_approve, name="policy_approve"),

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +20,17 @@ from qms.accounts import permissions
 from qms.core import selectors as core_selectors
 from qms.core.http import AuthedRequest, int_param
 from qms.core.models import OrgUnit
-from qms.objectives import selectors, services
-from qms.objectives.forms import EvaluateForm, MeasurementForm, ObjectiveForm
-from qms.objectives.models import Objective, ObjectiveSet
+from qms.objectives import dashboards, selectors, services
+from qms.objectives.forms import (
+    EvaluateForm,
+    MeasurementForm,
+    ObjectiveForm,
+    SettingsForm,
+    StageForm,
+)
+from qms.objectives.models import Measurement, Objective, ObjectiveSet
 from qms.objectives.services import ObjectiveError, ObjectiveInput
+from qms.planning import selectors as planning_selectors
 
 S = ObjectiveSet.Status
 
@@ -31,13 +39,9 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _school_year_start(today: datetime.date) -> int:
-    return today.year if today.month >= 8 else today.year - 1
-
-
-@require_GET
-def home(request: AuthedRequest) -> HttpResponse:
-    """One period of an agency: its units and the state of their objectives."""
+def _agency_period(request: AuthedRequest) -> tuple[OrgUnit, Any, QuerySet[OrgUnit], int]:
+    """The agency (``?agency=``, else the user's own) and the period (``?year=``, else the
+    school year running today) a page shows."""
     user = request.user
     agencies = core_selectors.agencies_for(user, "objectives.view")
     own = user.unit.agency_id if user.unit else None
@@ -45,22 +49,126 @@ def home(request: AuthedRequest) -> HttpResponse:
     agency = agencies.filter(pk=wanted).first() or agencies.first()
     if agency is None:
         raise PermissionDenied
-    year = int_param(request.GET.get("year")) or _school_year_start(_today())
-    period = services.period_for(agency=agency, year=year)
+    year = int_param(request.GET.get("year")) or services.current_year(agency, _today())
+    return agency, services.period_for(agency=agency, year=year), agencies, year
+
+
+def _period_context(request: AuthedRequest) -> dict[str, Any]:
+    agency, period, agencies, year = _agency_period(request)
+    return {
+        "agency": agency,
+        "agencies": agencies,
+        "period": period,
+        "years": [year - 1, year, year + 1],
+    }
+
+
+@require_GET
+def home(request: AuthedRequest) -> HttpResponse:
+    """One period of an agency: its units and the state of their objectives."""
+    user = request.user
+    context = _period_context(request)
+    agency, period = context["agency"], context["period"]
+    can_settings = permissions.can(user, "objectives.manage_settings", agency)
+    month, day = services.school_year_start(agency)
     return render(
         request,
         "objectives/home.html",
         {
-            "agency": agency,
-            "agencies": agencies,
-            "period": period,
-            "years": [year - 1, year, year + 1],
+            **context,
             "rows": selectors.unit_rows(user, agency, period),
             "policies": selectors.policies(agency),
             "can_draft_policy": permissions.can(user, "objectives.review", agency),
             "can_approve_policy": permissions.can(user, "objectives.approve", agency),
+            "settings_form": SettingsForm(
+                initial={"school_year_start_day": day, "school_year_start_month": month}
+            )
+            if can_settings
+            else None,
+            "linked_tasks": selectors.linked_tasks(agency, period),
         },
     )
+
+
+@require_GET
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    """The department's objectives of a period: lights, a chart per indicator, the units."""
+    context = _period_context(request)
+    data = dashboards.department(context["agency"], context["period"], _today())
+    return render(
+        request,
+        "objectives/dashboard.html",
+        {**context, "data": data, "light_labels": dashboards.light_labels()},
+    )
+
+
+@require_GET
+def matrix(request: AuthedRequest) -> HttpResponse:
+    """Units × the department's objectives, each cell coloured by its traffic light."""
+    context = _period_context(request)
+    data = dashboards.department(context["agency"], context["period"], _today(), with_trends=False)
+    return render(
+        request,
+        "objectives/matrix.html",
+        {**context, "data": data, "light_labels": dashboards.light_labels()},
+    )
+
+
+@require_POST
+def settings_save(request: AuthedRequest) -> HttpResponse:
+    agency = _agency_for_policy(request, "objectives.manage_settings")
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    else:
+        services.settings_save(
+            actor=request.user,
+            agency=agency,
+            month=form.cleaned_data["school_year_start_month"],
+            day=form.cleaned_data["school_year_start_day"],
+        )
+        messages.success(
+            request, _("School-year start saved; it applies to periods not started yet.")
+        )
+    return redirect(_home_url(agency))
+
+
+@require_POST
+def stage_link(request: AuthedRequest, task_pk: int) -> HttpResponse:
+    """The ISO committee ties a plan task to the objectives cycle (tasks 2 and 3)."""
+    task = planning_selectors.get_task_for_user(request.user, task_pk)
+    if not permissions.can(request.user, "planning.edit_plan", task.plan.agency):
+        raise PermissionDenied
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            services.stage_link(
+                actor=request.user,
+                task=task,
+                stage=form.cleaned_data["stage"],
+                year=form.cleaned_data["year"],
+            )
+        except ObjectiveError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The task now follows the units' objectives."))
+    return redirect("planning:task_detail", pk=task.pk)
+
+
+@require_GET
+def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
+    measurement = get_object_or_404(Measurement.objects.exclude(evidence=""), pk=pk)
+    selectors.get_objective_for_user(request.user, measurement.objective_id)
+    response = FileResponse(
+        measurement.evidence.open("rb"),
+        as_attachment=True,
+        filename=measurement.evidence_name,
+        content_type=measurement.evidence_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST
@@ -76,7 +184,7 @@ def set_create(request: AuthedRequest) -> HttpResponse:
     if not permissions.can(request.user, "objectives.edit_set", unit):
         raise PermissionDenied
     agency = unit if unit.kind == OrgUnit.Kind.AGENCY else unit.agency
-    year = int_param(request.POST.get("year")) or _school_year_start(_today())
+    year = int_param(request.POST.get("year")) or services.current_year(agency, _today())  # type: ignore[arg-type]
     period = services.period_for(agency=agency, year=year)  # type: ignore[arg-type]
     previous = (
         ObjectiveSet.objects.filter(unit=unit, period__start__lt=period.start)
@@ -120,12 +228,15 @@ def _actions(user: Any, objective_set: ObjectiveSet) -> dict[str, bool]:
 def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     objective_set = selectors.get_set_for_user(request.user, pk)
     today = _today()
+    rows, trends = dashboards.set_dashboard(objective_set, today)
     return render(
         request,
         "objectives/set_detail.html",
         {
             "set": objective_set,
-            "rows": selectors.set_rows(objective_set, today),
+            "rows": rows,
+            "trends": trends,
+            "action_counts": selectors.action_counts(objective_set),
             "actions": _actions(request.user, objective_set),
             "today": today,
             # Measurements fall within the period: today, or its last day once it is over.
@@ -288,7 +399,7 @@ def set_evaluate(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def measurement_add(request: AuthedRequest, objective_pk: int) -> HttpResponse:
     objective = selectors.get_objective_for_user(request.user, objective_pk, "objectives.measure")
-    form = MeasurementForm(request.POST)
+    form = MeasurementForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     else:
@@ -304,19 +415,20 @@ def measurement_add(request: AuthedRequest, objective_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def objective_evaluate(request: AuthedRequest, objective_pk: int) -> HttpResponse:
     objective = selectors.get_objective_for_user(request.user, objective_pk, "objectives.edit_set")
-    latest = objective.measurements.order_by("-measured_on", "-id").first()
+    # The department's evaluation shows each unit's contribution and starts from the roll-up.
+    row = dashboards.objective_row(objective, _today())
     form = EvaluateForm(
         request.POST or None,
         initial={
-            "result": objective.result
-            if objective.result is not None
-            else (latest.value if latest else None),
+            "result": objective.result if objective.result is not None else row.latest,
             "reached_on": objective.reached_on,
             "cause": objective.cause,
             "proposed_action": objective.proposed_action,
             "continuing": objective.continuing,
         },
     )
+    if objective.direction != Objective.Direction.BY_DATE:
+        del form.fields["reached_on"]
     if request.method == "POST" and form.is_valid():
         try:
             services.objective_evaluate(
@@ -330,7 +442,7 @@ def objective_evaluate(request: AuthedRequest, objective_pk: int) -> HttpRespons
     return render(
         request,
         "objectives/evaluate.html",
-        {"form": form, "objective": objective, "set": objective.objective_set},
+        {"form": form, "objective": objective, "set": objective.objective_set, "row": row},
     )
 
 

@@ -22,6 +22,8 @@ from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
 from qms.core.models import DeadlineRule, OrgUnit
 from qms.documents import selectors as document_selectors
+from qms.objectives import selectors as objective_selectors
+from qms.objectives.forms import StageForm
 from qms.planning import selectors, services
 from qms.planning.forms import (
     ApproveForm,
@@ -136,6 +138,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             **_plan_ctx(request, plan, "document"),
             "tasks": tasks,
             "doc_stats": document_selectors.task_document_stats([t.pk for t in tasks], plan.year),
+            "objective_stages": objective_selectors.stage_status([t.pk for t in tasks]),
             "basis_paragraphs": selectors.basis_paragraphs(plan.bases.all()),
             "sections": list(plan.sections.all()),
             "revisions": plan.revisions.select_related("created_by"),
@@ -524,6 +527,10 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 )
             ],
             "doc_stats": document_selectors.task_document_stats([task.pk], task.plan.year)[task.pk],
+            "objective_stage": objective_selectors.stage_status([task.pk]).get(task.pk),
+            "stage_form": StageForm(initial={"year": task.plan.year})
+            if permissions.can(user, "planning.edit_plan", agency)
+            else None,
             # Dependencies warn, never block (DOMAIN.md §2: store as data, warn rather than block).
             "open_dependencies": [d for d in depends_on if d.is_open()],
         },

@@ -3,10 +3,12 @@ set, leadership approves, the ISO committee reviews, the overseer only reads."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import PERSONAS
@@ -14,6 +16,7 @@ from qms.objectives import services
 from qms.objectives.models import ObjectiveSet
 from qms.objectives.services import ObjectiveInput
 from qms.objectives.urls import urlpatterns
+from qms.planning.tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 ALL = list(PERSONAS)
@@ -42,6 +45,11 @@ MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
     ("set_create", "post", "unit", only({"head_a": 302, "iso_office": 302})),
     ("policy_draft", "post", "agency", only({"iso_office": 302}, outsider=404)),
     ("policy_approve", "post", "policy", only({"leader": 302})),
+    ("dashboard", "get", None, dict.fromkeys(ALL, 200)),
+    ("matrix", "get", None, dict.fromkeys(ALL, 200)),
+    ("settings", "post", "agency", only({"iso_office": 302, "agency_admin": 302})),
+    ("stage_link", "post", "task", only({"iso_office": 302})),
+    ("evidence", "get", "evidence", VIEWERS),
 ]
 
 
@@ -65,7 +73,17 @@ def objects(org: Any, personas: Any) -> dict[str, Any]:
     submitted, _o = make(org.office, "iso_office")
     services.set_submit(actor=personas["iso_office"], objective_set=submitted)
     policy = services.policy_draft(actor=personas["iso_office"], agency=org.agency, text="CS")
+    evidence = services.measurement_add(
+        actor=personas["head_b"],
+        objective=approved_objective,
+        measured_on=datetime.date(2022, 12, 31),
+        value=D(91),
+        evidence=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 evidence", "application/pdf"),
+    )
+    plan = make_plan(actor=personas["iso_office"], agency=org.agency, lead=org.div_a)
     return {
+        "evidence": evidence,
+        "task": plan.tasks.first(),
         "agency": org.agency,
         "policy": policy,
         "draft": draft,
@@ -83,7 +101,14 @@ def _url(name: str, target: str | None, objects: dict[str, Any]) -> tuple[str, d
         return reverse(full), {}
     obj = objects[target]
     if target == "agency":
-        return reverse(full), {"agency": obj.pk, "text": "Chính sách mới"}
+        return reverse(full), {
+            "agency": obj.pk,
+            "text": "Chính sách mới",
+            "school_year_start_day": "1",
+            "school_year_start_month": "9",
+        }
+    if target == "task":
+        return reverse(full, kwargs={"task_pk": obj.pk}), {"stage": "units", "year": 2022}
     if target == "unit":
         return reverse(full), {"unit": obj.pk, "year": 2023, "carry": "0"}
     if name == "objective_edit":
@@ -113,6 +138,7 @@ def test_permission_matrix(
         if method == "post"
         else client_as(persona).get(url)
     )
+    response.close()  # a file download holds the file open until closed
     assert response.status_code == expected[persona], (persona, name)
 
 
