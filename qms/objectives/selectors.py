@@ -15,7 +15,14 @@ from qms.accounts import permissions
 from qms.accounts.models import User
 from qms.core.models import OrgUnit
 from qms.objectives import dashboards
-from qms.objectives.models import Objective, ObjectiveAction, ObjectiveSet, Period, PlanStage
+from qms.objectives.models import (
+    Objective,
+    ObjectiveAction,
+    ObjectiveSet,
+    Period,
+    PlanStage,
+    QualityPolicy,
+)
 from qms.planning.models import PlanTask
 
 S = ObjectiveSet.Status
@@ -63,14 +70,7 @@ def unit_rows(user: User, agency: OrgUnit, period: Period) -> list[UnitRow]:
         s.unit_id: s
         for s in ObjectiveSet.objects.filter(period=period).annotate(n=Count("objectives"))
     }
-    units = [
-        agency,
-        *OrgUnit.objects.filter(
-            parent=agency,
-            archived_at__isnull=True,
-            kind__in=[OrgUnit.Kind.OFFICE, OrgUnit.Kind.DIVISION, OrgUnit.Kind.COMMITTEE],
-        ).order_by("sort_order", "name"),
-    ]
+    units = dashboards.dashboard_units(agency)
     return [
         UnitRow(u, sets.get(u.pk), permissions.can(user, "objectives.edit_set", u)) for u in units
     ]
@@ -110,8 +110,6 @@ def agency_objectives(objective_set: ObjectiveSet) -> QuerySet[Objective]:
 
 def policies(agency: OrgUnit) -> list[Any]:
     """The policy in force and the drafts waiting for approval (newest first)."""
-    from qms.objectives.models import QualityPolicy
-
     return list(
         QualityPolicy.objects.filter(agency=agency)
         .exclude(status=QualityPolicy.Status.SUPERSEDED)
@@ -247,4 +245,14 @@ def action_counts(objective_set: ObjectiveSet) -> dict[int, int]:
         .values_list("objective_id")
         .annotate(n=Count("id"))
         .values_list("objective_id", "n")
+    )
+
+
+def policy_in_force(agency: OrgUnit | None) -> QualityPolicy | None:
+    if agency is None:
+        return None
+    return (
+        QualityPolicy.objects.filter(agency=agency, status=QualityPolicy.Status.APPROVED)
+        .select_related("approved_by")
+        .first()
     )

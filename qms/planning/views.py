@@ -647,6 +647,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
         request,
         "planning/my_tasks.html",
         {
+            "policy": objective_selectors.policy_in_force(user.unit.agency if user.unit else None),
             "page": page,
             "units": units,
             "chosen": chosen,
@@ -727,6 +728,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "chart": chart,
             "today": today,
             "doc_summary": document_selectors.review_summary(user, today, agency),
+            "policy": objective_selectors.policy_in_force(agency),
         },
     )
 
