@@ -73,6 +73,7 @@ bench: $(STAMP)
 	$(PY) bench/plan_pages.py
 	$(PY) bench/reminders.py
 	$(PY) bench/documents.py
+	$(PY) bench/objectives.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

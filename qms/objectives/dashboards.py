@@ -104,11 +104,16 @@ def _row(obj: Objective, points: list[rules.Point], period: Period, today: datet
     )
 
 
-def _with_measurements() -> Prefetch:
-    return Prefetch(
-        "measurements",
-        queryset=Measurement.objects.select_related("entered_by").order_by("measured_on", "id"),
-    )
+def _with_measurements(*, full: bool = False) -> Prefetch:
+    """Measurements in date order: only what the lights need, or (``full``) with comment,
+    evidence and who entered them, for a set's own page. Building the User objects is most
+    of the dashboard's time at province scale (bench/objectives.py), so it is left out there."""
+    queryset = Measurement.objects.order_by("measured_on", "id")
+    if full:
+        queryset = queryset.select_related("entered_by")
+    else:
+        queryset = queryset.only("id", "objective_id", "measured_on", "value")
+    return Prefetch("measurements", queryset=queryset)
 
 
 # --------------------------------------------------------------------------- trends
@@ -340,7 +345,7 @@ def set_dashboard(
     objectives = list(
         objective_set.objectives.select_related(
             "objective_set", "owner_unit", "owner", "contributes_to"
-        ).prefetch_related(_with_measurements())
+        ).prefetch_related(_with_measurements(full=True))
     )
     contributing: list[Objective] = []
     if objective_set.is_agency_set and objectives:
