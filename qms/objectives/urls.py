@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qms.objectives import views
+from qms.objectives import action_views, views
 
 app_name = "objectives"
 
@@ -30,5 +30,16 @@ urlpatterns = [
         "objectives/<int:objective_pk>/evaluate/",
         views.objective_evaluate,
         name="objective_evaluate",
+    ),
+    path("objectives/<int:objective_pk>/actions/", action_views.action_list, name="actions"),
+    path(
+        "objectives/<int:objective_pk>/actions/<int:action_pk>/edit/",
+        action_views.action_edit,
+        name="action_edit",
+    ),
+    path(
+        "objectives/<int:objective_pk>/actions/<int:action_pk>/task/",
+        action_views.action_to_task,
+        name="action_to_task",
     ),
 ]

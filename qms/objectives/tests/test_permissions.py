@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import PERSONAS
-from qms.objectives import services
+from qms.objectives import action_services, services
 from qms.objectives.models import ObjectiveSet
 from qms.objectives.services import ObjectiveInput
 from qms.objectives.urls import urlpatterns
@@ -50,6 +50,9 @@ MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
     ("settings", "post", "agency", only({"iso_office": 302, "agency_admin": 302})),
     ("stage_link", "post", "task", only({"iso_office": 302})),
     ("evidence", "get", "evidence", VIEWERS),
+    ("actions", "get", "approved_objective", VIEWERS),
+    ("action_edit", "get", "action", only({"head_b": 200, "iso_office": 200})),
+    ("action_to_task", "post", "action", only({"iso_office": 302})),
 ]
 
 
@@ -81,7 +84,13 @@ def objects(org: Any, personas: Any) -> dict[str, Any]:
         evidence=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 evidence", "application/pdf"),
     )
     plan = make_plan(actor=personas["iso_office"], agency=org.agency, lead=org.div_a)
+    action = action_services.action_save(
+        actor=personas["head_b"],
+        objective=approved_objective,
+        data=action_services.ActionInput(action="Tập huấn", deadline=datetime.date(2023, 3, 1)),
+    )
     return {
+        "action": action,
         "evidence": evidence,
         "task": plan.tasks.first(),
         "agency": org.agency,
@@ -111,6 +120,8 @@ def _url(name: str, target: str | None, objects: dict[str, Any]) -> tuple[str, d
         return reverse(full, kwargs={"task_pk": obj.pk}), {"stage": "units", "year": 2022}
     if target == "unit":
         return reverse(full), {"unit": obj.pk, "year": 2023, "carry": "0"}
+    if target == "action":
+        return reverse(full, kwargs={"objective_pk": obj.objective_id, "action_pk": obj.pk}), {}
     if name == "objective_edit":
         return reverse(full, kwargs={"pk": obj.objective_set_id, "objective_pk": obj.pk}), {}
     if target == "approved_objective":

@@ -127,7 +127,8 @@ def test_task_and_plan_pages_show_which_units_submitted(
 ) -> None:
     last_a = evaluated_last_year(org, personas, org.div_a, "head_a")
     submit_new_year(org, personas, last_a, "head_a")
-    page = client_as("leader").get(reverse("planning:task_detail", args=[task(plan, 2).pk]))
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    page = client_as("leader").get(reverse("planning:task_detail", args=[task(plan, 2).pk]), **en)
     html = page.content.decode()
     assert page.status_code == 200
     table = html[html.index('id="objective-stage-units"') :]
@@ -136,10 +137,10 @@ def test_task_and_plan_pages_show_which_units_submitted(
     assert org.div_a.display_name in done_row[: done_row.index("</tr>")]
     assert org.div_b.display_name in missing_row[: missing_row.index("</tr>")]
     assert "1/2" in html
-    plan_page = client_as("leader").get(reverse("planning:plan_detail", args=[plan.pk]))
+    plan_page = client_as("leader").get(reverse("planning:plan_detail", args=[plan.pk]), **en)
     assert "Objectives: 1/2 submitted" in plan_page.content.decode()
     # The objectives page of 2022-2023 names the missing unit too.
-    home = client_as("leader").get(reverse("objectives:home") + "?year=2022").content.decode()
+    home = client_as("leader").get(reverse("objectives:home") + "?year=2022", **en).content.decode()
     assert "waiting for" in home and org.div_b.display_name in home
 
 
