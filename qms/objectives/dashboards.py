@@ -286,7 +286,7 @@ def department(
     }
     objectives = list(
         Objective.objects.filter(objective_set__in=list(sets.values()))
-        .select_related("objective_set")
+        .select_related("objective_set__unit", "owner_unit", "owner", "contributes_to")
         .prefetch_related(_with_measurements())
         .order_by("objective_set_id", "order", "id")
     )
