@@ -14,9 +14,11 @@ from django.urls import reverse
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
 
+from conftest import PERSONAS
 from qms.objectives import services
 from qms.objectives.models import ObjectiveSet
 from qms.objectives.services import ObjectiveInput
+from qms.reports.objectives_urls import urlpatterns as objectives_urlpatterns
 from qms.reports.pdf import soffice_available
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +227,14 @@ def test_queries_do_not_grow_with_objectives(
         response = client.get(url)
     assert response.status_code == 200
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+@pytest.mark.parametrize("name", [p.name for p in objectives_urlpatterns])
+def test_permission_matrix_every_export_route(
+    client_as: Any, evaluated: dict[str, Any], persona: str, name: str
+) -> None:
+    """Every export reads like the set's page: everyone in the agency, 404 outside."""
+    url = reverse(f"objective_exports:{name}", args=[evaluated["set_a"].pk, "xlsx"])
+    expected = 404 if persona == "outsider" else 200
+    assert client_as(persona).get(url).status_code == expected
