@@ -316,26 +316,6 @@ def test_documents_reviewed_on_schedule_hand_counted(org: Any, personas: Any, pe
     assert services.computed_value(obj, DAY(2023, 7, 31)) == D("33.3")
 
 
-def test_demo_objectives() -> None:
-    from qms.demo.loader import load_demo
-
-    load_demo(today=DAY(2026, 11, 25))
-    load_demo(today=DAY(2026, 11, 25))  # idempotent
-    old = ObjectiveSet.objects.filter(period__label="2021-2022")
-    new = ObjectiveSet.objects.filter(period__label="2022-2023")
-    assert set(old.values_list("status", flat=True)) == {ObjectiveSet.Status.EVALUATED}
-    assert set(new.values_list("status", flat=True)) == {ObjectiveSet.Status.APPROVED}
-    missed = Objective.objects.filter(objective_set__in=old, achieved=False)
-    assert missed.count() == 3 and all(o.cause for o in missed)
-    carried = Objective.objects.get(
-        objective_set__in=new, statement="Giải quyết hồ sơ chuyển trường THPT đúng hạn"
-    )
-    assert carried.baseline == D(98) and carried.measurements.count() == 2
-    agency_new = new.get(unit__kind="agency").objectives.get()
-    assert services.rollup(agency_new) == D(99)  # each unit's latest is 99 %
-    assert QualityPolicy.objects.get(status=QualityPolicy.Status.APPROVED).version_no == 1
-
-
 def test_agency_objective_is_judged_on_its_roll_up(org: Any, personas: Any, period: Any) -> None:
     from qms.objectives import selectors
     from qms.objectives.rules import Light
