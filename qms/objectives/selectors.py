@@ -149,6 +149,7 @@ class StageRow:
 class StageStatus:
     link: PlanStage
     rows: list[StageRow]
+    lead_ids: set[int]
 
     @property
     def done_count(self) -> int:
@@ -203,7 +204,9 @@ def stage_status(task_ids: list[int]) -> dict[int, StageStatus]:
             )
             for u in units
         ]
-        out[link.task_id] = StageStatus(link=link, rows=rows)
+        out[link.task_id] = StageStatus(
+            link=link, rows=rows, lead_ids={u.pk for u in leads.get(link.task_id, [])}
+        )
     return out
 
 
@@ -211,18 +214,9 @@ def lead_units_done(task_ids: list[int]) -> dict[int, set[int]]:
     """For the reminders: per linked task, the lead units that need no reminder (their
     part is done). An agency-stage task is done for all its leads once the agency is."""
     out: dict[int, set[int]] = {}
-    statuses = stage_status(task_ids)
-    if not statuses:
-        return out
-    through = PlanTask.lead_units.through
-    lead_ids: dict[int, set[int]] = {}
-    for task_id, unit_id in through.objects.filter(plantask_id__in=list(statuses)).values_list(
-        "plantask_id", "orgunit_id"
-    ):
-        lead_ids.setdefault(task_id, set()).add(unit_id)
-    for task_id, status in statuses.items():
+    for task_id, status in stage_status(task_ids).items():
         if status.link.stage == PlanStage.Stage.AGENCY:
-            out[task_id] = lead_ids.get(task_id, set()) if status.done_count else set()
+            out[task_id] = set(status.lead_ids) if status.done_count else set()
         else:
             out[task_id] = {r.unit.pk for r in status.rows if r.done}
     return out

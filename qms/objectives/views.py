@@ -39,6 +39,11 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def _form_errors(form: Any) -> str:
+    """A small inline form's errors as one message (the form itself is not re-shown)."""
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)
+
+
 def _agency_period(request: AuthedRequest) -> tuple[OrgUnit, Any, QuerySet[OrgUnit], int]:
     """The agency (``?agency=``, else the user's own) and the period (``?year=``, else the
     school year running today) a page shows."""
@@ -119,7 +124,7 @@ def settings_save(request: AuthedRequest) -> HttpResponse:
     agency = _agency_for_policy(request, "objectives.manage_settings")
     form = SettingsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     else:
         services.settings_save(
             actor=request.user,
@@ -141,7 +146,7 @@ def stage_link(request: AuthedRequest, task_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = StageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     else:
         try:
             services.stage_link(
@@ -401,7 +406,7 @@ def measurement_add(request: AuthedRequest, objective_pk: int) -> HttpResponse:
     objective = selectors.get_objective_for_user(request.user, objective_pk, "objectives.measure")
     form = MeasurementForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     else:
         try:
             services.measurement_add(actor=request.user, objective=objective, **form.cleaned_data)
