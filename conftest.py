@@ -34,6 +34,7 @@ class Org:
     other_agency: OrgUnit
     other_div: OrgUnit
     overseer_agency: OrgUnit
+    school: OrgUnit
 
 
 def build_org() -> Org:
@@ -96,12 +97,30 @@ def build_org() -> Org:
         parent=province,
         doc_symbol="SKHCN",
     )
+    school = orgunit_create(
+        actor=None,
+        code="THPT-HY",
+        name="Trường THPT Hưng Yên",
+        short_name="THPT Hưng Yên",
+        kind=K.SCHOOL,
+        parent=agency,
+    )
     unitalias_set(actor=None, agency=agency, name="Ban ISO Sở", units=[iso])
     unitalias_set(
         actor=None, agency=agency, name="Các phòng thuộc Sở", units=[office, div_a, div_b]
     )
     return Org(
-        province, agency, leadership, office, iso, div_a, div_b, other, other_div, overseer_agency
+        province,
+        agency,
+        leadership,
+        office,
+        iso,
+        div_a,
+        div_b,
+        other,
+        other_div,
+        overseer_agency,
+        school,
     )
 
 
@@ -117,6 +136,12 @@ PERSONAS: dict[str, tuple[str, str, str]] = {
     "agency_admin": (Role.AGENCY_ADMIN, "agency", "office"),
     "sysadmin": (Role.SYSTEM_ADMIN, "province", "province"),
     "outsider": (Role.UNIT_HEAD, "other_div", "other_div"),
+    # Roles held only on a unit under the agency: they read the agency's records but
+    # change only their own unit's (STYLE §3, issue 12).
+    "school_leader": (Role.LEADER, "school", "school"),
+    "school_iso": (Role.ISO_OFFICER, "school", "school"),
+    "school_head": (Role.UNIT_HEAD, "school", "school"),
+    "div_iso": (Role.ISO_OFFICER, "div_b", "div_b"),
 }
 
 
