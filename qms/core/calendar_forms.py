@@ -33,6 +33,7 @@ def parse_day_lines(text: str) -> tuple[list[tuple[datetime.date, str]], list[st
         if not line:
             continue
         head, _sep, rest = line.partition(" ")
+        head = head.rstrip("-–:")
         day = _parse_date(head)
         reason = rest.strip().lstrip("-–:").strip()
         if day is None:
