@@ -168,11 +168,10 @@ def lock_dir() -> Path:
 def _slot() -> Iterator[IO[str]]:
     """Hold one of ``PDF_MAX_CONCURRENT`` host-wide lock files, or raise PdfBusyError."""
     folder = lock_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     deadline = time.monotonic() + settings.PDF_SLOT_WAIT
     while True:
         for index in range(max(1, settings.PDF_MAX_CONCURRENT)):
-            handle = (folder / f"slot-{index}.lock").open("a+", encoding="utf-8")
+            handle = _open_slot(folder, index)
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -193,6 +192,15 @@ def _slot() -> Iterator[IO[str]]:
                 )
             )
         time.sleep(0.2)
+
+
+def _open_slot(folder: Path, index: int) -> IO[str]:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return (folder / f"slot-{index}.lock").open("a+", encoding="utf-8")
+    except OSError:
+        logger.exception("PDF_LOCK_DIR %s cannot hold the conversion slots.", folder)
+        raise _failed() from None
 
 
 def _record(handle: IO[str], pid: int | None, work: Path | None) -> None:

@@ -246,3 +246,15 @@ def test_real_soffice_is_killed_on_timeout_with_nothing_left(
         except OSError:
             continue
     assert [pid for pid in leftovers if _alive(int(pid))] == []
+
+
+def test_unusable_lock_dir_gives_the_generic_message(
+    fake: Path, scratch: Path, settings: Any, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    settings.PDF_LOCK_DIR = str(blocker / "locks")
+
+    with pytest.raises(PdfConversionError, match="could not convert"):
+        docx_to_pdf(b"PK\x03\x04")
+    assert _work_dirs(scratch) == []
