@@ -2,6 +2,28 @@
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Count
+
+
+def refuse_duplicates(apps, schema_editor):
+    """Name the numbers issued twice (issue 12 L1) instead of failing on the constraint."""
+    IssuedNumber = apps.get_model("core", "IssuedNumber")
+    twice = (
+        IssuedNumber.objects.values("agency_id", "year", "doc_type", "serial")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("agency_id", "year", "doc_type", "serial")
+    )
+    if twice:
+        listed = "; ".join(
+            f"agency {t['agency_id']}, {t['year']}: {t['serial']:02d}/{t['doc_type']} x{t['n']}"
+            for t in twice[:20]
+        )
+        raise RuntimeError(
+            "These document numbers were issued twice in one year (the serial-mode switch, "
+            f"issue 12 L1): {listed}. Correct the register (core_issuednumber) by hand, "
+            "then migrate again."
+        )
 
 
 class Migration(migrations.Migration):
@@ -12,6 +34,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_duplicates, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='issuednumber',
             constraint=models.UniqueConstraint(fields=('agency', 'year', 'doc_type', 'serial'), name='core_issuednumber_unique_type_serial', violation_error_message='This number has already been issued.'),
