@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import io
+import re
 from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -32,7 +33,6 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX_CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,11 +43,14 @@ DATETIME_FORMAT: Final = "DD/MM/YYYY HH:MM:SS"
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 _TYPED = (bool, int, float, decimal.Decimal)
+# Everything outside XML 1.0's Char production: the control characters openpyxl refuses
+# (its ILLEGAL_CHARACTERS_RE), U+FFFE/U+FFFF that lxml refuses, and lone surrogates.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def safe_text(value: object) -> str:
     """``value`` as text fit for a cell: XML-illegal characters removed, at most 32,767."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT]
+    return _NOT_XML.sub("", str(value))[:MAX_CELL_TEXT]
 
 
 def new_workbook(title: str) -> tuple[Workbook, WriteOnlyWorksheet]:

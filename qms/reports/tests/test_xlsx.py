@@ -22,9 +22,18 @@ def _roundtrip(values: list[Any]) -> list[Any]:
 
 
 def test_user_text_is_a_string_cell_never_a_formula_or_error() -> None:
-    cells = _roundtrip(["=1+1", "+A1", "-A1", "@A1", "#N/A", "a\x0bb\x00c", "bình thường"])
+    dirty = "a\x0bb\x00c\ufffe\uffff\ud800d\t"
+    cells = _roundtrip(["=1+1", "+A1", "-A1", "@A1", "#N/A", dirty, "bình thường 😀"])
 
-    assert [c.value for c in cells] == ["=1+1", "+A1", "-A1", "@A1", "#N/A", "abc", "bình thường"]
+    assert [c.value for c in cells] == [
+        "=1+1",
+        "+A1",
+        "-A1",
+        "@A1",
+        "#N/A",
+        "abcd\t",
+        "bình thường 😀",
+    ]
     assert {c.data_type for c in cells} == {"s"}
     assert [bool(c.quotePrefix) for c in cells] == [True] * 4 + [False] * 3
 
