@@ -169,20 +169,8 @@ def _slot() -> Iterator[IO[str]]:
     """Hold one of ``PDF_MAX_CONCURRENT`` host-wide lock files, or raise PdfBusyError."""
     folder = lock_dir()
     deadline = time.monotonic() + settings.PDF_SLOT_WAIT
-    while True:
-        for index in range(max(1, settings.PDF_MAX_CONCURRENT)):
-            handle = _open_slot(folder, index)
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.close()
-                continue
-            try:
-                _reap(handle)
-                yield handle
-            finally:
-                handle.close()  # releases the lock
-            return
+    handle = _take_free_slot(folder)
+    while handle is None:
         if time.monotonic() >= deadline:
             logger.warning("All %d PDF conversion slots are busy.", settings.PDF_MAX_CONCURRENT)
             raise PdfBusyError(
@@ -192,12 +180,35 @@ def _slot() -> Iterator[IO[str]]:
                 )
             )
         time.sleep(0.2)
+        handle = _take_free_slot(folder)
+    try:
+        yield handle
+    finally:
+        handle.close()  # releases the lock
+
+
+def _take_free_slot(folder: Path) -> IO[str] | None:
+    """Lock the first free slot; clear what dead holders left in every free slot."""
+    taken = None
+    for index in range(max(1, settings.PDF_MAX_CONCURRENT)):
+        handle = _open_slot(folder, index)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _reap(handle)
+        if taken is None:
+            taken = handle
+        else:
+            handle.close()
+    return taken
 
 
 def _open_slot(folder: Path, index: int) -> IO[str]:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return (folder / f"slot-{index}.lock").open("a+", encoding="utf-8")
+        return (folder / f"slot-{index}.lock").open("a+", encoding="utf-8", errors="replace")
     except OSError:
         logger.exception("PDF_LOCK_DIR %s cannot hold the conversion slots.", folder)
         raise _failed() from None

@@ -189,10 +189,11 @@ def test_plan_pdf_page_shows_the_generic_message(
     assert len(shown) == 1 and SECRET not in shown[0] and "Traceback" not in shown[0]
 
 
+@pytest.mark.parametrize("slot", [0, 1])
 def test_leftovers_of_a_killed_worker_are_reaped_by_the_next_conversion(
-    fake: Path, scratch: Path, settings: Any
+    fake: Path, scratch: Path, slot: int
 ) -> None:
-    settings.PDF_MAX_CONCURRENT = 1
+    """Whether the next conversion takes the dead worker's slot (0) or another one (1)."""
     dead_dir = scratch / f"{pdf_module.WORK_PREFIX}dead"
     dead_dir.mkdir()
     orphan = subprocess.Popen(  # noqa: S603 - a converter whose worker was SIGKILLed
@@ -204,13 +205,13 @@ def test_leftovers_of_a_killed_worker_are_reaped_by_the_next_conversion(
         time.sleep(0.02)  # until the child has exec'd
     locks = pdf_module.lock_dir()
     locks.mkdir(parents=True)
-    (locks / "slot-0.lock").write_text(f"{orphan.pid} {dead_dir}\n", encoding="utf-8")
+    (locks / f"slot-{slot}.lock").write_text(f"{orphan.pid} {dead_dir}\n", encoding="utf-8")
 
     assert docx_to_pdf(b"PK\x03\x04").startswith(b"%PDF")
 
     assert orphan.wait(timeout=5) == -9
     assert not dead_dir.exists()
-    assert (locks / "slot-0.lock").read_text(encoding="utf-8") == ""
+    assert (locks / f"slot-{slot}.lock").read_text(encoding="utf-8") == ""
 
 
 def test_stale_work_dirs_older_than_an_hour_are_removed(scratch: Path) -> None:
