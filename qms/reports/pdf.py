@@ -14,8 +14,8 @@ LibreOffice runs inside the web request, so a conversion is fenced in four ways:
 * **Nothing left behind**: each conversion works in a fresh ``eiso-pdf-*`` directory
   (input, output and a throw-away LibreOffice profile, so concurrent runs never share a
   profile), removed in ``finally``. A worker killed mid-conversion cannot run that: its
-  slot file names the process group and directory, and the next conversion taking the
-  slot kills the group and removes the directory; ``eiso-pdf-*`` directories older than
+  slot file names the process group and directory, and the next conversion finding the
+  slot free kills the group and removes the directory; ``eiso-pdf-*`` directories older than
   an hour are removed as well.
 * **No tool output for users**: LibreOffice's stdout/stderr go to the log; the user gets
   a short translated message.
