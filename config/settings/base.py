@@ -142,7 +142,14 @@ SESSION_COOKIE_AGE = 60 * 60 * 10
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 
-SOFFICE_BINARY = env("SOFFICE_BINARY", default="")
+SOFFICE_BINARY = env("SOFFICE_BINARY", default="")  # default: soffice/libreoffice on PATH
+# PDF through LibreOffice (qms.reports.pdf): conversions at once on this host, seconds
+# before one is killed, seconds to wait for a free slot. Keep gunicorn's --timeout above
+# PDF_SLOT_WAIT + PDF_TIMEOUT plus rendering (90 s for the defaults).
+PDF_MAX_CONCURRENT = env.int("PDF_MAX_CONCURRENT", default=2)
+PDF_TIMEOUT = env.float("PDF_TIMEOUT", default=60)
+PDF_SLOT_WAIT = env.float("PDF_SLOT_WAIT", default=10)
+PDF_LOCK_DIR = env("PDF_LOCK_DIR", default="")  # default: <tmp>/eiso-pdflocks
 ADMIN_URL = env("ADMIN_URL", default="django-admin/")
 
 LOGGING = {

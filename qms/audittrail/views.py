@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -13,22 +11,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from qms.audittrail import selectors
 from qms.audittrail.forms import LogFilterForm
 from qms.audittrail.models import LogEntry
 from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
+from qms.reports import xlsx
 
 EXPORT_MAX_ROWS = 100_000
 EXPORT_WIDTHS = (20, 26, 32, 40, 24, 24, 36, 36, 36, 16)
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Characters XML 1.0 forbids; openpyxl refuses them.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+XLSX_TYPE = xlsx.XLSX_CONTENT_TYPE
 
 
 def _log_reader(request: AuthedRequest) -> Any:
@@ -80,13 +74,6 @@ def log_export(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- XLSX
 
 
-def _text(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
-    """A text cell that stays text: "=…" from a user is never run as a formula."""
-    cell = WriteOnlyCell(ws, value=_ILLEGAL_XML.sub("", value))
-    cell.data_type = "s"
-    return cell
-
-
 def export_rows(entries: Iterable[LogEntry]) -> Iterator[tuple[Any, ...]]:
     """One row per changed field (one row for an entry without field changes)."""
     for entry in entries:
@@ -106,8 +93,7 @@ def export_rows(entries: Iterable[LogEntry]) -> Iterator[tuple[Any, ...]]:
 
 def build_log_xlsx(*, entries: Iterable[LogEntry], max_rows: int = EXPORT_MAX_ROWS) -> bytes:
     """The log as XLSX, write-only (flat memory); cut after ``max_rows`` with a note row."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Audit log")[:31])
+    wb, ws = xlsx.new_workbook(_("Audit log")[:31])
     for index, width in enumerate(EXPORT_WIDTHS):
         ws.column_dimensions[chr(ord("A") + index)].width = width
     ws.freeze_panes = "A2"
@@ -124,27 +110,12 @@ def build_log_xlsx(*, entries: Iterable[LogEntry], max_rows: int = EXPORT_MAX_RO
         _("IP address"),
     )
     bold = Font(bold=True)
-    header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = bold
-        header_cells.append(cell)
-    ws.append(header_cells)
+    ws.append([xlsx.cell(ws, title, font=bold) for title in headers])
     for written, row in enumerate(export_rows(entries)):
         if written >= max_rows:
-            ws.append(
-                [
-                    _text(
-                        ws,
-                        _("The export stops at %(max)s rows. Narrow the filters to see the rest.")
-                        % {"max": f"{max_rows:,}".replace(",", ".")},
-                    )
-                ]
-            )
+            note = _("The export stops at %(max)s rows. Narrow the filters to see the rest.")
+            xlsx.append(ws, [note % {"max": f"{max_rows:,}".replace(",", ".")}])
             break
-        time_cell = WriteOnlyCell(ws, value=row[0])
-        time_cell.number_format = "DD/MM/YYYY HH:MM:SS"
-        ws.append([time_cell, *(_text(ws, str(v)) if v else None for v in row[1:])])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        time_cell = xlsx.cell(ws, row[0], number_format=xlsx.DATETIME_FORMAT)
+        ws.append([time_cell, *(xlsx.cell(ws, str(v)) if v else None for v in row[1:])])
+    return xlsx.workbook_bytes(wb)

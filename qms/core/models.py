@@ -213,6 +213,12 @@ class IssuedNumber(models.Model):
                 name="core_issuednumber_unique_serial",
                 violation_error_message=_("This number has already been issued."),
             ),
+            # Holds across a change of serial mode: a type's serial is issued once a year.
+            models.UniqueConstraint(
+                fields=["agency", "year", "doc_type", "serial"],
+                name="core_issuednumber_unique_type_serial",
+                violation_error_message=_("This number has already been issued."),
+            ),
         ]
 
     def __str__(self) -> str:

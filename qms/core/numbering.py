@@ -3,8 +3,15 @@
 A number is ``serial/TYPE-ISSUER``; serials restart at 1 on 1 January. The counter row
 is bumped with ``UPDATE … SET last = last + 1`` inside the issuing transaction, which
 takes a row lock on PostgreSQL and the write lock on SQLite, so two issuers never read
-the same value and a rolled-back issue leaves no gap. A unique constraint on
-IssuedNumber backs it.
+the same value and a rolled-back issue leaves no gap. Unique constraints on
+IssuedNumber back it: one serial per series, and one serial per document type, so that
+"01/QĐ" exists once a year whatever the agency's serial mode was when it was issued.
+
+The mode ("one serial for all types" or one per type) can change only before the first
+number of a year (:func:`serial_mode_locked`, checked by ``orgunit_update``). Should a
+number still be taken in a year whose mode changed (a back-dated issue), the counter
+continues after the highest serial of that type already in the register instead of
+restarting at 01.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
+from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.core.models import IssuedNumber, NumberCounter, OrgUnit
@@ -36,6 +45,19 @@ def _series(agency: OrgUnit, doc_type: str) -> str:
     return "" if agency.shared_serial else doc_type
 
 
+def serial_mode_locked(agency: OrgUnit) -> int | None:
+    """The current (or a later) year in which the agency has issued numbers, else None.
+
+    While it is not None, switching ``shared_serial`` would restart a register mid-year.
+    """
+    return (
+        IssuedNumber.objects.filter(agency=agency, year__gte=timezone.localdate().year)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
 def number_issue(
     *, agency: OrgUnit, doc_type: str, issued_on: datetime.date, subject: str, actor: User | None
 ) -> IssuedNumber:
@@ -47,8 +69,12 @@ def number_issue(
     year = issued_on.year
     with transaction.atomic():
         NumberCounter.objects.get_or_create(agency=agency, year=year, series=series)
+        # Never below a serial this type already holds this year (issued in the other mode).
+        floor = IssuedNumber.objects.filter(agency=agency, year=year, doc_type=doc_type).aggregate(
+            top=Max("serial")
+        )["top"]
         NumberCounter.objects.filter(agency=agency, year=year, series=series).update(
-            last=F("last") + 1
+            last=Greatest(F("last"), floor or 0) + 1
         )
         serial = NumberCounter.objects.get(agency=agency, year=year, series=series).last
         return IssuedNumber.objects.create(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from qms.audittrail.services import logentry_create, snapshot
 from qms.core.models import CalendarOverride, OrgUnit, OrgUnitName, UnitAlias
+from qms.core.numbering import serial_mode_locked
 from qms.core.text import fold
 
 if TYPE_CHECKING:
@@ -72,6 +73,21 @@ def _replace_subtree(unit: OrgUnit, old_path: str) -> None:
         child.save(update_fields=["path", "depth", "agency"])
 
 
+def _check_serial_mode(unit: OrgUnit, data: dict[str, Any]) -> None:
+    """Refuse to switch the serial mode once the year's register has numbers (issue 12 L1)."""
+    if "shared_serial" not in data or data["shared_serial"] == unit.shared_serial:
+        return
+    year = serial_mode_locked(unit)
+    if year is not None:
+        raise OrgUnitError(
+            _(
+                "Numbers have already been issued in %(year)s: the serial mode can change "
+                "only before the first number of a year, or document numbers would repeat."
+            )
+            % {"year": year}
+        )
+
+
 def orgunit_update(*, actor: User, unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
     """Change a unit. A rename keeps the former name; a move re-parents the subtree.
 
@@ -84,6 +100,7 @@ def orgunit_update(*, actor: User, unit: OrgUnit, data: dict[str, Any]) -> OrgUn
         new_parent = data.get("parent", unit.parent)
         if new_parent is not None and new_parent.path.startswith(unit.path):
             raise OrgUnitError(_("A unit cannot be moved under itself or its own subunits."))
+        _check_serial_mode(unit, data)
         for key, value in data.items():
             setattr(unit, key, value)
         _place(unit)

@@ -21,7 +21,7 @@ from qms.audittrail.services import logentry_create
 from qms.core.forms import BaseForm, VNDateField
 from qms.core.http import AuthedRequest
 from qms.core.models import IssuedNumber, OrgUnit
-from qms.core.numbering import NumberingError, number_register_external
+from qms.core.numbering import NumberingError, number_register_external, serial_mode_locked
 from qms.core.services import OrgUnitError, orgunit_archive, orgunit_create, orgunit_update
 from qms.core.text import fold
 
@@ -75,6 +75,11 @@ class UnitForm(BaseForm):
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
         if unit is not None and unit.parent_id is None:
             self.fields["parent"].required = False
+        locked = serial_mode_locked(unit) if unit and unit.kind == OrgUnit.Kind.AGENCY else None
+        if locked is not None:
+            self.fields["shared_serial"].help_text = _(
+                "Fixed for %(year)s: numbers have already been issued this year."
+            ) % {"year": locked}
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip()

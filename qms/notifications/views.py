@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -32,7 +31,8 @@ from qms.notifications.models import (
     NotificationSettings,
     State,
 )
-from qms.notifications.reminders import week_bounds, weekly_rows
+from qms.notifications.weekly_export import build_weekly_xlsx, weekly_filename
+from qms.reports.xlsx import XLSX_CONTENT_TYPE as XLSX_TYPE
 
 if TYPE_CHECKING:
     from qms.accounts.models import User
@@ -252,55 +252,12 @@ def policy(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def weekly_xlsx(request: AuthedRequest, agency: int) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     unit = get_object_or_404(
         OrgUnit.objects.visible_to(request.user), pk=agency, kind=OrgUnit.Kind.AGENCY
     )
     if not permissions.can_agency_wide(request.user, "notifications.weekly_summary", unit):
         raise PermissionDenied
     today = timezone.localdate()
-    monday, next_monday, next_sunday = week_bounds(today)
-    rows = weekly_rows(unit.pk, today)
-    wb = Workbook()
-    ws = wb.create_sheet(_("Weekly summary")[:31])
-    wb.remove(wb.worksheets[0])
-    ws.append(
-        [
-            _("Weekly summary of %(agency)s, week of %(monday)s")
-            % {"agency": unit.name, "monday": monday.strftime("%d/%m/%Y")}
-        ]
-    )
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(
-        [
-            _("Data as of %(date)s; due next week = %(a)s to %(b)s")
-            % {
-                "date": today.strftime("%d/%m/%Y"),
-                "a": next_monday.strftime("%d/%m/%Y"),
-                "b": next_sunday.strftime("%d/%m/%Y"),
-            }
-        ]
-    )
-    ws.append([])
-    header = [_("Lead unit"), _("Tasks"), _("Done"), _("Late"), _("Due next week")]
-    ws.append(header)
-    for cell in ws[4]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    for r in rows:
-        ws.append([r["unit"], r["total"], r["done"], r["late"], r["due_next_week"]])
-    ws.column_dimensions["A"].width = 42
-    for col in "BCDE":
-        ws.column_dimensions[col].width = 14
-    ws.freeze_panes = "A5"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"tong-hop-tuan-{unit.code}-{monday:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = HttpResponse(build_weekly_xlsx(unit=unit, today=today), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{weekly_filename(unit, today)}"'
     return response

@@ -11,17 +11,16 @@ internal list has no issuing decision column, which the import requires.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from qms.reports import xlsx
 
 INTERNAL_HEADERS = (
     "TT",
@@ -99,12 +98,12 @@ def build_list_xlsx(
 ) -> bytes:
     """One list as XLSX: title and subtitle rows, a blank row, the header row, the rows.
 
-    Cells are written as given (text); a "TT" column of digits is written as numbers.
+    Cells go through :func:`qms.reports.xlsx.cell` (text stays text, never a formula); a
+    "TT" column of digits is written as numbers.
     """
     if not headers:
         raise ValueError("A list needs at least one column.")
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_title(sheet))
+    wb, ws = xlsx.new_workbook(sheet_title(sheet))
     ncols = len(headers)
     last = get_column_letter(ncols)
     for i, header in enumerate(headers, 1):
@@ -124,29 +123,20 @@ def build_list_xlsx(
 
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 24
-    title_cell = WriteOnlyCell(ws, value=title)
-    title_cell.font = Font(bold=True, size=14)
-    title_cell.alignment = centre
-    ws.append([title_cell])
-    subtitle_cell = WriteOnlyCell(ws, value=subtitle)
-    subtitle_cell.font = Font(italic=True)
-    subtitle_cell.alignment = centre
-    ws.append([subtitle_cell])
+    ws.append([xlsx.cell(ws, title, font=Font(bold=True, size=14), alignment=centre)])
+    ws.append([xlsx.cell(ws, subtitle, font=Font(italic=True), alignment=centre)])
     ws.append([])
     if ncols > 1:
         ws.merged_cells.add(f"A1:{last}1")
         ws.merged_cells.add(f"A2:{last}2")
 
     header_font = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
-        cell.font = header_font
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = centre
-        header_cells.append(cell)
-    ws.append(header_cells)
+    ws.append(
+        [
+            xlsx.cell(ws, h, font=header_font, fill=_HEADER_FILL, border=_BORDER, alignment=centre)
+            for h in headers
+        ]
+    )
 
     left = Alignment(horizontal="left", vertical="top", wrap_text=True)
     middle = Alignment(horizontal="center", vertical="top", wrap_text=True)
@@ -158,12 +148,6 @@ def build_list_xlsx(
             value = row[i] if i < len(row) else None
             if numbered[i] and isinstance(value, str) and value.isdigit():
                 value = int(value)
-            cell = WriteOnlyCell(ws, value=value)
-            cell.border = _BORDER
-            cell.alignment = aligns[i]
-            cells.append(cell)
+            cells.append(xlsx.cell(ws, value, border=_BORDER, alignment=aligns[i]))
         ws.append(cells)
-
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.workbook_bytes(wb)

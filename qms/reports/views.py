@@ -30,9 +30,10 @@ from qms.reports.plan_import import (
     preview_task_inputs,
 )
 from qms.reports.plan_xlsx import build_tasks_xlsx
+from qms.reports.xlsx import XLSX_CONTENT_TYPE
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_CONTENT_TYPE
 
 
 def _filename(plan: Plan, ext: str) -> str:

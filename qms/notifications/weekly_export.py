@@ -1,0 +1,45 @@
+"""The weekly summary of an agency's issued plans as XLSX (the shared safe cell writer)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+from openpyxl.styles import Alignment, Font
+
+from qms.core.models import OrgUnit
+from qms.notifications.reminders import week_bounds, weekly_rows
+from qms.reports import xlsx
+
+
+def weekly_filename(unit: OrgUnit, today: datetime.date) -> str:
+    monday = week_bounds(today)[0]
+    return f"tong-hop-tuan-{unit.code}-{monday:%Y%m%d}.xlsx"
+
+
+def build_weekly_xlsx(*, unit: OrgUnit, today: datetime.date) -> bytes:
+    """Per lead unit: tasks, done, late and due next week; header rows frozen."""
+    monday, next_monday, next_sunday = week_bounds(today)
+    wb, ws = xlsx.new_workbook(_("Weekly summary")[:31])
+    ws.column_dimensions["A"].width = 42
+    for col in "BCDE":
+        ws.column_dimensions[col].width = 14
+    ws.freeze_panes = "A5"
+    title = _("Weekly summary of %(agency)s, week of %(monday)s") % {
+        "agency": unit.name,
+        "monday": monday.strftime("%d/%m/%Y"),
+    }
+    ws.append([xlsx.cell(ws, title, font=Font(bold=True, size=13))])
+    subtitle = _("Data as of %(date)s; due next week = %(a)s to %(b)s") % {
+        "date": today.strftime("%d/%m/%Y"),
+        "a": next_monday.strftime("%d/%m/%Y"),
+        "b": next_sunday.strftime("%d/%m/%Y"),
+    }
+    xlsx.append(ws, [subtitle])
+    ws.append([])
+    bold, centre = Font(bold=True), Alignment(horizontal="center", wrap_text=True)
+    header = [_("Lead unit"), _("Tasks"), _("Done"), _("Late"), _("Due next week")]
+    ws.append([xlsx.cell(ws, h, font=bold, alignment=centre) for h in header])
+    for r in weekly_rows(unit.pk, today):
+        xlsx.append(ws, [r["unit"], r["total"], r["done"], r["late"], r["due_next_week"]])
+    return xlsx.workbook_bytes(wb)
