@@ -480,15 +480,7 @@ def policy_draft(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def policy_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     """Leadership puts a proposed policy in force."""
-    from qms.objectives.models import QualityPolicy
-
-    policy = QualityPolicy.objects.filter(pk=pk).select_related("agency").first()
-    if policy is None or not permissions.can_agency_wide(
-        request.user, "objectives.view", policy.agency
-    ):
-        raise Http404
-    if not permissions.can(request.user, "objectives.approve", policy.agency):
-        raise PermissionDenied
+    policy = selectors.get_policy_for_user(request.user, pk, "objectives.approve")
     try:
         services.policy_approve(actor=request.user, policy=policy, on=_today())
     except ObjectiveError as exc:
