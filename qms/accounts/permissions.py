@@ -78,10 +78,11 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "objectives.manage_settings": frozenset({R.ISO_OFFICER, R.AGENCY_ADMIN}),
 }
 
-# The only actions the ``*_for_reading`` helpers answer: seeing, never changing.
+# The only actions the agency-wide helpers below may be asked: seeing, never changing.
 READ_ACTIONS = frozenset(
     {"core.view_unit", "planning.view_plan", "documents.view", "objectives.view"}
 )
+READING_HELPERS = ("can_read_agency_wide", "agency_scope_q_for_reading")
 
 
 def _assignments(user: User | AnonymousUser) -> list[RoleAssignment]:
