@@ -82,7 +82,8 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
 READ_ACTIONS = frozenset(
     {"core.view_unit", "planning.view_plan", "documents.view", "objectives.view"}
 )
-READING_HELPERS = ("can_read_agency_wide", "agency_scope_q_for_reading")
+# (and ``qms.core.selectors.agencies_for_reading``, built on the roles held "somewhere")
+READING_HELPERS = ("can_read_agency_wide", "agency_scope_q_for_reading", "agencies_for_reading")
 
 
 def _assignments(user: User | AnonymousUser) -> list[RoleAssignment]:

@@ -87,7 +87,7 @@ def require(user: User, action: str, unit: OrgUnit) -> None:
 
 def agencies_for(user: User, action: str = "documents.view") -> QuerySet[OrgUnit]:
     """Agencies whose documents the user may see (or act on, for ``action``)."""
-    return core_selectors.agencies_for(user, action)
+    return core_selectors.agencies_for_reading(user, action)
 
 
 # --------------------------------------------------------------------------- lists, search

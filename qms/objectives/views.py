@@ -48,7 +48,7 @@ def _agency_period(request: AuthedRequest) -> tuple[OrgUnit, Any, QuerySet[OrgUn
     """The agency (``?agency=``, else the user's own) and the period (``?year=``, else the
     school year running today) a page shows."""
     user = request.user
-    agencies = core_selectors.agencies_for(user, "objectives.view")
+    agencies = core_selectors.agencies_for_reading(user, "objectives.view")
     own = user.unit.agency_id if user.unit else None
     wanted = int_param(request.GET.get("agency")) or own or 0
     agency = agencies.filter(pk=wanted).first() or agencies.first()
@@ -453,7 +453,7 @@ def objective_evaluate(request: AuthedRequest, objective_pk: int) -> HttpRespons
 
 def _agency_for_policy(request: AuthedRequest, action: str) -> OrgUnit:
     agency = (
-        core_selectors.agencies_for(request.user, "objectives.view")
+        core_selectors.agencies_for_reading(request.user, "objectives.view")
         .filter(pk=int_param(request.POST.get("agency")) or 0)
         .first()
     )

@@ -28,6 +28,7 @@ PENDING: set[tuple[str, str]] = {
     ("qms/documents/selectors.py", "documents.review"),
     ("qms/documents/selectors.py", "documents.approve"),
     ("qms/documents/selectors.py", "documents.issue"),
+    ("qms/documents/selectors.py", ""),  # agencies_for(user, action): any action
     ("qms/documents/views/documents.py", "documents.request_change"),
     ("qms/documents/views/registers.py", "documents.manage_registers"),
     ("qms/documents/views/versions.py", "documents.request_change"),

@@ -124,3 +124,12 @@ def test_agency_admin_registers_a_number_in_the_agency_register(client_as, org):
     response = client_as("agency_admin").post(reverse("core:number_list"), _register(org))
     assert response.status_code == 302
     assert IssuedNumber.objects.filter(agency=org.agency, serial=999).exists()
+
+
+def test_agencies_for_change_needs_a_role_over_the_agency_itself(org, personas, school_admin):
+    from qms.core.selectors import agencies_for_change, agencies_for_reading
+
+    action = "core.register_number"
+    assert list(agencies_for_reading(school_admin, action)) == [org.agency]
+    assert list(agencies_for_change(school_admin, action)) == []
+    assert list(agencies_for_change(personas["agency_admin"], action)) == [org.agency]

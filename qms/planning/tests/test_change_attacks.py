@@ -169,3 +169,15 @@ def test_sub_unit_roles_are_not_offered_plan_creation(client_as, plans):
     response = client_as("school_iso").get(reverse("planning:plan_list"))
     assert reverse("planning:plan_create") not in response.content.decode()
     assert client_as("school_iso").get(reverse("planning:plan_create")).status_code == 403
+
+
+def test_only_those_who_may_approve_are_asked_to(plans, personas):
+    """The submitted plan notifies the Sở's leader, not the school's (who would get 403)."""
+    from qms.notifications.models import Kind, Notification
+
+    asked = set(
+        Notification.objects.filter(
+            kind=Kind.PLAN_SUBMITTED, object_id=plans["submitted"].pk
+        ).values_list("recipient__username", flat=True)
+    )
+    assert asked == {"leader"}
