@@ -1,6 +1,6 @@
 """Every URL of the project is in a permission matrix; every route taking POST is POSTed.
 
-Issue 12, acceptance 2. The matrices are the modules ``qms/<app>/tests/test_permissions.py``
+Issue 12, acceptance 2. The matrices are the modules ``qms/<app>/tests/test_permissions*.py``
 (plus ``MATRIX_MODULES_EXTRA``). A module declares what it exercises in one of two ways:
 
 * ``MATRIX``: a list of tuples whose first item is the URL name (``"plan_list"`` in the
@@ -89,7 +89,7 @@ def project_routes() -> list[Route]:
 
 
 def _matrix_modules() -> list[str]:
-    found = sorted(ROOT.glob("qms/*/tests/test_permissions.py"))
+    found = sorted(ROOT.glob("qms/*/tests/test_permissions*.py"))
     names = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in found]
     return names + MATRIX_MODULES_EXTRA
 

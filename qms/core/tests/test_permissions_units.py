@@ -1,4 +1,5 @@
-"""Persona × URL × status for every core route (units, number register, calendar).
+"""Persona × URL × status for the core routes of units and the number register (the
+calendar routes have their matrix in ``test_permissions.py``).
 
 Out of scope → 404, in scope without the role → 403. Every route that accepts POST is
 POSTed by every persona; the changes are decided on the target unit or agency itself.
@@ -6,7 +7,6 @@ POSTed by every persona; the changes are decided on the target unit or agency it
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from django.urls import reverse
 from conftest import PERSONAS, make_user
 from qms.accounts.models import Role
 from qms.audittrail.models import LogEntry
-from qms.core.models import CalendarOverride, IssuedNumber, NumberCounter, OrgUnit
+from qms.core.models import IssuedNumber, NumberCounter, OrgUnit
 from qms.core.urls import urlpatterns
 
 pytestmark = pytest.mark.django_db
@@ -47,18 +47,12 @@ MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
     ("unit_archive", "post", "unit", admins(302)),
     ("number_list", "get", None, admins(200, outsider=403)),
     ("number_list", "post", None, admins(200, outsider=403)),
-    ("calendar", "get", None, only({"sysadmin": 200}, outsider=403)),
-    ("calendar", "post", None, only({"sysadmin": 200}, outsider=403)),
-    ("calendar_remove", "post", "override", only({"sysadmin": 302}, outsider=403)),
 ]
 
 
 @pytest.fixture
 def objects(org: Any) -> dict[str, Any]:
-    override = CalendarOverride.objects.create(
-        date=datetime.date(2026, 5, 2), kind=CalendarOverride.Kind.DAY_OFF, note="Nghỉ bù"
-    )
-    return {"unit": org.div_a, "override": override}
+    return {"unit": org.div_a}
 
 
 def _url(name: str, target: str | None, objects: dict[str, Any]) -> str:
@@ -76,8 +70,9 @@ def test_permission_matrix(client_as, objects, persona, name, method, target, ex
     assert response.status_code == expected[persona], (persona, name, method)
 
 
-def test_every_route_is_in_the_matrix():
-    assert {p.name for p in urlpatterns} == {m[0] for m in MATRIX}
+def test_every_route_but_the_calendar_is_in_the_matrix():
+    names = {p.name for p in urlpatterns if not (p.name or "").startswith("calendar")}
+    assert names == {m[0] for m in MATRIX}
 
 
 @pytest.fixture
