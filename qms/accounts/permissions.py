@@ -56,7 +56,8 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "notifications.manage_outbox": frozenset({R.SYSTEM_ADMIN, R.AGENCY_ADMIN}),
     "notifications.manage_policy": frozenset({R.AGENCY_ADMIN, R.ISO_OFFICER}),
     "notifications.weekly_summary": frozenset({R.ISO_OFFICER, R.LEADER, R.AGENCY_ADMIN}),
-    "core.manage_calendar": frozenset({R.SYSTEM_ADMIN}),
+    "core.view_calendar": frozenset({R.SYSTEM_ADMIN, R.AGENCY_ADMIN}),
+    "core.manage_calendar": frozenset({R.SYSTEM_ADMIN}),  # held on a province: can_manage_calendar
     # document control
     "documents.view": READ_ROLES,
     "documents.edit": frozenset({R.UNIT_HEAD, R.STAFF, R.ISO_OFFICER}),
@@ -133,6 +134,17 @@ def can_read_agency_wide(user: User | AnonymousUser, action: str, agency: OrgUni
     if can(user, action, agency):
         return True
     return any(a.role in allowed and a.org_unit.agency_id == agency.pk for a in _assignments(user))
+
+
+def can_manage_calendar(user: User | AnonymousUser) -> bool:
+    """The national working-day calendar: a ``core.manage_calendar`` role held on a province
+    unit (or a superuser). The same role on an agency or below does not count."""
+    from qms.core.models import OrgUnit
+
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    provinces = [a.org_unit for a in _assignments(user) if a.org_unit.kind == OrgUnit.Kind.PROVINCE]
+    return any(can(user, "core.manage_calendar", p) for p in provinces)
 
 
 def has_any_role(user: User | AnonymousUser, action: str) -> bool:

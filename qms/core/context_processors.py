@@ -29,7 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "manage_units": permissions.has_any_role(user, "core.manage_units"),
             "users": permissions.has_any_role(user, "accounts.manage_users"),
             "rules": permissions.has_any_role(user, "core.manage_rules"),
-            "calendar": permissions.has_any_role(user, "core.manage_calendar"),
+            "calendar": permissions.has_any_role(user, "core.view_calendar"),
             "outbox": permissions.has_any_role(user, "notifications.manage_outbox"),
             "reminder_policy": permissions.has_any_role(user, "notifications.manage_policy"),
             "documents": permissions.has_any_role(user, "documents.view"),

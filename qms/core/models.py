@@ -295,3 +295,66 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
+
+
+class CalendarNotice(models.Model):
+    """An official notice on the civil servants' calendar entered by a province-level
+    administrator (e.g. next year's Tết notice of Bộ Nội vụ): its days win over the
+    shipped calendar and the ``holidays`` package, and lose to a :class:`CalendarOverride`.
+
+    Archived, never deleted: an archived notice no longer counts but stays on the page.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.CharField(_("number"), max_length=60)
+    issued_on = models.DateField(_("date issued"))
+    issuer = models.CharField(_("issuing body"), max_length=255)
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("calendar notice")
+        verbose_name_plural = _("calendar notices")
+        ordering = ["-year", "issued_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                condition=Q(archived_at__isnull=True),
+                name="core_calendarnotice_unique_active_number",
+                violation_error_message=_("This notice is already recorded for that year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.issued_on:%d/%m/%Y})"
+
+
+class CalendarNoticeDay(models.Model):
+    """One day a notice declares: a weekday off or a make-up (working) Saturday."""
+
+    notice = models.ForeignKey(
+        CalendarNotice, on_delete=models.PROTECT, related_name="days", verbose_name=_("notice")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarOverride.Kind.choices)
+    reason = models.CharField(_("reason"), max_length=255)
+
+    class Meta:
+        verbose_name = _("notice day")
+        verbose_name_plural = _("notice days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "date"], name="core_calendarnoticeday_unique_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qms.core import views
+from qms.core import calendar_views, views
 
 app_name = "core"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/archive/", views.unit_archive, name="unit_archive"),
     path("numbers/", views.number_list, name="number_list"),
-    path("calendar/", views.calendar, name="calendar"),
-    path("calendar/<int:pk>/remove/", views.calendar_remove, name="calendar_remove"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/<int:pk>/remove/", calendar_views.calendar_remove, name="calendar_remove"),
+    path("calendar/notices/", calendar_views.calendar_notice_create, name="calendar_notice_create"),
+    path(
+        "calendar/notices/<int:pk>/archive/",
+        calendar_views.calendar_notice_archive,
+        name="calendar_notice_archive",
+    ),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -12,8 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,14 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
 from qms.audittrail.services import logentry_create
-from qms.core import services
-from qms.core.forms import BaseForm, CalendarOverrideForm, VNDateField
+from qms.core.forms import BaseForm, VNDateField
 from qms.core.http import AuthedRequest
-from qms.core.models import CalendarOverride, IssuedNumber, OrgUnit
+from qms.core.models import IssuedNumber, OrgUnit
 from qms.core.numbering import NumberingError, number_register_external
 from qms.core.services import OrgUnitError, orgunit_archive, orgunit_create, orgunit_update
 from qms.core.text import fold
-from qms.core.workdays import WorkCalendar
 
 
 @require_GET
@@ -284,62 +279,3 @@ def number_list(request: AuthedRequest) -> HttpResponse:
         numbers = numbers.filter(year=int(year))
     page = Paginator(numbers.order_by("-year", "-serial"), 50).get_page(request.GET.get("page"))
     return render(request, "core/number_list.html", {"form": form, "page": page, "year": year})
-
-
-@require_http_methods(["GET", "POST"])
-def calendar(request: AuthedRequest) -> HttpResponse:
-    """The working-day calendar: national holidays of a year and the local overrides."""
-    if not permissions.has_any_role(request.user, "core.manage_calendar"):
-        raise PermissionDenied
-    today = timezone.localdate()
-    year_param = request.GET.get("year", "")
-    year = (
-        int(year_param) if year_param.isdigit() and 2000 <= int(year_param) <= 2100 else today.year
-    )
-    form = CalendarOverrideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        services.calendar_override_set(
-            actor=request.user, date=d["date"], kind=d["kind"], note=d["note"]
-        )
-        messages.success(request, _("Calendar updated."))
-        return redirect(f"{reverse('core:calendar')}?year={d['date'].year}")
-    cal = WorkCalendar()
-    overrides = {o.date: o for o in CalendarOverride.objects.filter(date__year=year)}
-    rows = []
-    for day, name, source in cal.days_off(year):
-        rows.append(
-            {
-                "date": day,
-                "name": name,
-                "source": source,
-                "override": overrides.get(day),
-                "working": cal.is_working_day(day),
-            }
-        )
-    working_days = sum(
-        cal.is_working_day(datetime.date(year, 1, 1) + datetime.timedelta(days=i))
-        for i in range((datetime.date(year + 1, 1, 1) - datetime.date(year, 1, 1)).days)
-    )
-    return render(
-        request,
-        "core/calendar.html",
-        {
-            "form": form,
-            "rows": rows,
-            "year": year,
-            "years": range(today.year - 2, today.year + 3),
-            "working_days": working_days,
-        },
-    )
-
-
-@require_POST
-def calendar_remove(request: AuthedRequest, pk: int) -> HttpResponse:
-    if not permissions.has_any_role(request.user, "core.manage_calendar"):
-        raise PermissionDenied
-    override = get_object_or_404(CalendarOverride, pk=pk)
-    year = override.date.year
-    services.calendar_override_remove(actor=request.user, override=override)
-    messages.success(request, _("The day follows the national calendar again."))
-    return redirect(f"{reverse('core:calendar')}?year={year}")

@@ -82,6 +82,8 @@ def test_every_core_route_is_covered():
         "number_list",
         "calendar",
         "calendar_remove",
+        "calendar_notice_create",
+        "calendar_notice_archive",
     }
 
 

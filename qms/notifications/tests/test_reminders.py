@@ -109,6 +109,15 @@ def test_due_in_tet_reminds_on_the_first_working_day_after(make_task, personas):
     ).exists()
 
 
+def test_due_on_the_new_year_swap_day_reminds_on_monday(make_task, personas):
+    # 02/01/2026 is a day off by 12729/VPCP-KGVX (worked on Saturday 10/01): the deadline
+    # moves to Monday 05/01, and nothing is sent on the swapped Friday.
+    make_task("Trước 02/01/2026")
+    run_days("2026-01-01", "2026-01-05")
+    assert timeline(personas["staff_a"]) == [("2026-01-05", Kind.TASK_DUE_TODAY)]
+    assert "05/01/2026" in emails(personas["staff_a"])[0].body
+
+
 def test_an_extra_day_off_set_by_the_admin_moves_reminders(make_task, personas):
     CalendarOverride.objects.create(
         date=datetime.date(2026, 3, 10), kind=CalendarOverride.Kind.DAY_OFF, note="Nghỉ bù"
