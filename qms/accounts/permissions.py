@@ -5,6 +5,11 @@ allowed on an object of unit U when the user holds one of the action's roles ove
 Agency-wide objects (the yearly plan) are also *visible* to people who hold a role
 inside that agency (a division head sees the plan that gives the division tasks).
 
+Read wide, change narrow: every change is decided by ``can(user, action, unit)`` on the
+object's own unit or agency. The agency-wide helpers are for reading only: their names
+end in ``_for_reading`` and they accept only the actions in ``READ_ACTIONS``
+(``qms/accounts/tests/test_reading_helpers.py`` checks every call site in the source).
+
 Nothing else reads roles: views, exports, downloads, selectors and API call ``can``,
 ``can_any`` or ``unit_scope_q``.
 """
@@ -74,8 +79,12 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "objectives.manage_settings": frozenset({R.ISO_OFFICER, R.AGENCY_ADMIN}),
 }
 
-# Roles that see the agency-wide records of the agency their unit belongs to.
-_AGENCY_WIDE_READERS = ALL_ROLES
+# The only actions the agency-wide helpers below may be asked: seeing, never changing.
+READ_ACTIONS = frozenset(
+    {"core.view_unit", "planning.view_plan", "documents.view", "objectives.view"}
+)
+# (and ``qms.core.selectors.agencies_for_reading``, built on the roles held "somewhere")
+READING_HELPERS = ("can_read_agency_wide", "agency_scope_q_for_reading", "agencies_for_reading")
 
 
 def _assignments(user: User | AnonymousUser) -> list[RoleAssignment]:
@@ -119,11 +128,11 @@ def can_any(user: User | AnonymousUser, action: str, units: Iterable[OrgUnit]) -
     return any(can(user, action, u) for u in units)
 
 
-def can_agency_wide(user: User | AnonymousUser, action: str, agency: OrgUnit) -> bool:
-    """Like ``can`` for agency-wide records, also granting a role held inside the agency."""
+def can_read_agency_wide(user: User | AnonymousUser, action: str, agency: OrgUnit) -> bool:
+    """For reading only: ``can``, or a role held anywhere inside ``agency``."""
+    allowed = roles_for(action)
     if can(user, action, agency):
         return True
-    allowed = roles_for(action)
     return any(a.role in allowed and a.org_unit.agency_id == agency.pk for a in _assignments(user))
 
 
@@ -162,11 +171,11 @@ def unit_scope_q(user: User | AnonymousUser, action: str, prefix: str = "") -> Q
     return q
 
 
-def agency_scope_q(user: User | AnonymousUser, action: str, field: str = "agency") -> Q:
-    """Filter for agency-wide records (``field`` is the FK to the agency)."""
+def agency_scope_q_for_reading(user: User | AnonymousUser, action: str, field: str = "agency") -> Q:
+    """For reading only: a filter on agency-wide records (``field`` is the FK to the agency)."""
+    allowed = roles_for(action)
     if getattr(user, "is_superuser", False) and user.is_active:
         return Q()
-    allowed = roles_for(action)
     q = unit_scope_q(user, action, prefix=f"{field}__")
     agencies = {
         a.org_unit.agency_id

@@ -27,7 +27,7 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
         # role inside an agency sees all of its units (and, with a wider scope, more).
         return self.filter(
             permissions.unit_scope_q(user, "core.view_unit")
-            | permissions.agency_scope_q(user, "core.view_unit")
+            | permissions.agency_scope_q_for_reading(user, "core.view_unit")
         )
 
 

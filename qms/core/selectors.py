@@ -13,12 +13,22 @@ if TYPE_CHECKING:
     from qms.accounts.models import User
 
 
-def agencies_for(user: User, action: str) -> QuerySet[OrgUnit]:
-    """Agencies where the user may do ``action`` somewhere (a role on the agency, on one of
-    its units, or on the province above it)."""
+def agencies_for_reading(user: User, action: str) -> QuerySet[OrgUnit]:
+    """For reading only: agencies where the user holds a role for ``action`` somewhere
+    (on the agency, on one of its units, or on the province above it)."""
     return OrgUnit.objects.filter(
         kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True, pk__in=_agency_ids(user, action)
     ).order_by("path")
+
+
+def agencies_for_change(user: User, action: str) -> QuerySet[OrgUnit]:
+    """Agencies on which the user may do ``action`` itself (``can`` on the agency)."""
+    return (
+        OrgUnit.objects.active()
+        .filter(kind=OrgUnit.Kind.AGENCY)
+        .filter(permissions.unit_scope_q(user, action))
+        .order_by("path")
+    )
 
 
 def _agency_ids(user: User, action: str) -> list[int]:

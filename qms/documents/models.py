@@ -71,7 +71,7 @@ class ExternalQuerySet(models.QuerySet["ExternalDocument"]):
     def visible_to(self, user: User) -> ExternalQuerySet:
         from qms.accounts import permissions
 
-        return self.filter(permissions.agency_scope_q(user, "documents.view"))
+        return self.filter(permissions.agency_scope_q_for_reading(user, "documents.view"))
 
     def active(self) -> ExternalQuerySet:
         return self.filter(archived_at__isnull=True)
@@ -167,7 +167,7 @@ class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user: User) -> DocumentQuerySet:
         from qms.accounts import permissions
 
-        return self.filter(permissions.agency_scope_q(user, "documents.view"))
+        return self.filter(permissions.agency_scope_q_for_reading(user, "documents.view"))
 
     def active(self) -> DocumentQuerySet:
         return self.filter(archived_at__isnull=True)
@@ -654,7 +654,7 @@ class RecordQuerySet(models.QuerySet["RetainedRecord"]):
     def visible_to(self, user: User) -> RecordQuerySet:
         from qms.accounts import permissions
 
-        return self.filter(permissions.agency_scope_q(user, "documents.view"))
+        return self.filter(permissions.agency_scope_q_for_reading(user, "documents.view"))
 
 
 class RetainedRecord(models.Model):

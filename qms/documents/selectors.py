@@ -87,7 +87,7 @@ def require(user: User, action: str, unit: OrgUnit) -> None:
 
 def agencies_for(user: User, action: str = "documents.view") -> QuerySet[OrgUnit]:
     """Agencies whose documents the user may see (or act on, for ``action``)."""
-    return core_selectors.agencies_for(user, action)
+    return core_selectors.agencies_for_reading(user, action)
 
 
 # --------------------------------------------------------------------------- lists, search
@@ -114,8 +114,8 @@ def document_list(user: User, filters: DocumentFilters) -> QuerySet[Document]:
     qs = Document.objects.visible_to(user).filter(archived_at__isnull=True)
     draft_scope = (
         permissions.unit_scope_q(user, "documents.edit", prefix="owner_unit__")
-        | permissions.agency_scope_q(user, "documents.review")
-        | permissions.agency_scope_q(user, "documents.approve")
+        | permissions.agency_scope_q_for_reading(user, "documents.review")
+        | permissions.agency_scope_q_for_reading(user, "documents.approve")
     )
     qs = qs.filter(~Q(status=Document.Status.DRAFT) | draft_scope)
     if filters.agency:
@@ -193,14 +193,16 @@ def get_record_for_user(user: User, pk: int) -> RetainedRecord:
 
 def get_decision_for_user(user: User, pk: int) -> IssuingDecision:
     decision = get_object_or_404(IssuingDecision.objects.select_related("agency"), pk=pk)
-    if not permissions.can_agency_wide(user, "documents.view", decision.agency):
+    if not permissions.can_read_agency_wide(user, "documents.view", decision.agency):
         raise Http404
     return decision
 
 
 def decision_list(user: User) -> QuerySet[IssuingDecision]:
     return (
-        IssuingDecision.objects.filter(permissions.agency_scope_q(user, "documents.view"))
+        IssuingDecision.objects.filter(
+            permissions.agency_scope_q_for_reading(user, "documents.view")
+        )
         .select_related("agency")
         .annotate(n_versions=Count("versions"))
         .order_by("-issued_on", "-id")
@@ -311,7 +313,9 @@ def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
     out["review"] = (
         list(
             base.filter(status=S.REVIEW).filter(
-                permissions.agency_scope_q(user, "documents.review", field="document__agency")
+                permissions.agency_scope_q_for_reading(
+                    user, "documents.review", field="document__agency"
+                )
             )
         )
         if permissions.has_any_role(user, "documents.review")
@@ -320,7 +324,9 @@ def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
     out["approval"] = (
         list(
             base.filter(status=S.APPROVAL).filter(
-                permissions.agency_scope_q(user, "documents.approve", field="document__agency")
+                permissions.agency_scope_q_for_reading(
+                    user, "documents.approve", field="document__agency"
+                )
             )
         )
         if permissions.has_any_role(user, "documents.approve")
@@ -329,7 +335,9 @@ def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
     out["issue"] = (
         list(
             base.filter(status=S.APPROVED).filter(
-                permissions.agency_scope_q(user, "documents.issue", field="document__agency")
+                permissions.agency_scope_q_for_reading(
+                    user, "documents.issue", field="document__agency"
+                )
             )
         )
         if permissions.has_any_role(user, "documents.issue")

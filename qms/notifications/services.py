@@ -74,9 +74,10 @@ class Directory:
         for a in assignments:
             unit = a.org_unit
             self.by_unit_role[(unit.pk, a.role)].add(a.user_id)
-            agency_id = unit.pk if unit.kind == OrgUnit.Kind.AGENCY else unit.agency_id
-            if agency_id:
-                self.by_agency_role[(agency_id, a.role)].add(a.user_id)
+            # Only a role held over the agency itself acts on its plan (approve, confirm):
+            # a school's leader is not asked to approve the Sở's plan.
+            if unit.kind == OrgUnit.Kind.AGENCY:
+                self.by_agency_role[(unit.pk, a.role)].add(a.user_id)
         self.committee: dict[int, set[int]] = defaultdict(set)
         for committee_id, user_id in CommitteeMember.objects.filter(
             user__is_active=True

@@ -159,7 +159,7 @@ def _outbox_scope(user: User) -> QuerySet[Notification]:
     if not permissions.has_any_role(user, "notifications.manage_outbox"):
         raise PermissionDenied
     return Notification.objects.exclude(channel=Channel.IN_APP).filter(
-        permissions.agency_scope_q(user, "notifications.manage_outbox")
+        permissions.agency_scope_q_for_reading(user, "notifications.manage_outbox")
         | Q(
             agency__isnull=True,
             recipient__unit__in=OrgUnit.objects.filter(
@@ -217,7 +217,7 @@ def outbox_action(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _policy_agencies(user: User) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True).filter(
-        permissions.agency_scope_q(user, "notifications.manage_policy")
+        permissions.agency_scope_q_for_reading(user, "notifications.manage_policy")
     )
 
 
@@ -255,7 +255,7 @@ def weekly_xlsx(request: AuthedRequest, agency: int) -> HttpResponse:
     unit = get_object_or_404(
         OrgUnit.objects.visible_to(request.user), pk=agency, kind=OrgUnit.Kind.AGENCY
     )
-    if not permissions.can_agency_wide(request.user, "notifications.weekly_summary", unit):
+    if not permissions.can_read_agency_wide(request.user, "notifications.weekly_summary", unit):
         raise PermissionDenied
     today = timezone.localdate()
     response = HttpResponse(build_weekly_xlsx(unit=unit, today=today), content_type=XLSX_TYPE)

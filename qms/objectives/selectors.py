@@ -32,7 +32,7 @@ def get_set_for_user(user: User, pk: int, action: str = "objectives.view") -> Ob
     """404 outside the user's agencies, 403 without the role for ``action`` on the unit."""
     objective_set = get_object_or_404(
         ObjectiveSet.objects.filter(
-            permissions.agency_scope_q(user, "objectives.view")
+            permissions.agency_scope_q_for_reading(user, "objectives.view")
         ).select_related("agency", "unit", "period", "submitted_by", "approved_by", "evaluated_by"),
         pk=pk,
     )
@@ -51,6 +51,19 @@ def get_objective_for_user(user: User, pk: int, action: str = "objectives.view")
     objective = get_object_or_404(Objective.objects.select_related("objective_set"), pk=pk)
     objective.objective_set = get_set_for_user(user, objective.objective_set_id, action)
     return objective
+
+
+def get_policy_for_user(user: User, pk: int, action: str) -> QualityPolicy:
+    """404 outside the user's agencies, 403 without ``action`` on the policy's agency."""
+    policy = get_object_or_404(
+        QualityPolicy.objects.filter(
+            permissions.agency_scope_q_for_reading(user, "objectives.view")
+        ).select_related("agency"),
+        pk=pk,
+    )
+    if not permissions.can(user, action, policy.agency):
+        raise PermissionDenied
+    return policy
 
 
 def periods(agency: OrgUnit) -> QuerySet[Period]:

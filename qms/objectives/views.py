@@ -48,7 +48,7 @@ def _agency_period(request: AuthedRequest) -> tuple[OrgUnit, Any, QuerySet[OrgUn
     """The agency (``?agency=``, else the user's own) and the period (``?year=``, else the
     school year running today) a page shows."""
     user = request.user
-    agencies = core_selectors.agencies_for(user, "objectives.view")
+    agencies = core_selectors.agencies_for_reading(user, "objectives.view")
     own = user.unit.agency_id if user.unit else None
     wanted = int_param(request.GET.get("agency")) or own or 0
     agency = agencies.filter(pk=wanted).first() or agencies.first()
@@ -453,7 +453,7 @@ def objective_evaluate(request: AuthedRequest, objective_pk: int) -> HttpRespons
 
 def _agency_for_policy(request: AuthedRequest, action: str) -> OrgUnit:
     agency = (
-        core_selectors.agencies_for(request.user, "objectives.view")
+        core_selectors.agencies_for_reading(request.user, "objectives.view")
         .filter(pk=int_param(request.POST.get("agency")) or 0)
         .first()
     )
@@ -480,15 +480,7 @@ def policy_draft(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def policy_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     """Leadership puts a proposed policy in force."""
-    from qms.objectives.models import QualityPolicy
-
-    policy = QualityPolicy.objects.filter(pk=pk).select_related("agency").first()
-    if policy is None or not permissions.can_agency_wide(
-        request.user, "objectives.view", policy.agency
-    ):
-        raise Http404
-    if not permissions.can(request.user, "objectives.approve", policy.agency):
-        raise PermissionDenied
+    policy = selectors.get_policy_for_user(request.user, pk, "objectives.approve")
     try:
         services.policy_approve(actor=request.user, policy=policy, on=_today())
     except ObjectiveError as exc:

@@ -34,7 +34,7 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def visible_to(self, user: User) -> PlanQuerySet:
         from qms.accounts import permissions
 
-        return self.filter(permissions.agency_scope_q(user, "planning.view_plan"))
+        return self.filter(permissions.agency_scope_q_for_reading(user, "planning.view_plan"))
 
     def active(self) -> PlanQuerySet:
         return self.filter(archived_at__isnull=True)
@@ -254,7 +254,9 @@ class PlanTaskQuerySet(models.QuerySet["PlanTask"]):
     def visible_to(self, user: User) -> PlanTaskQuerySet:
         from qms.accounts import permissions
 
-        return self.filter(permissions.agency_scope_q(user, "planning.view_plan", "plan__agency"))
+        return self.filter(
+            permissions.agency_scope_q_for_reading(user, "planning.view_plan", "plan__agency")
+        )
 
     def open(self) -> PlanTaskQuerySet:
         return self.exclude(status__in=PlanTask.CLOSED_STATUSES)

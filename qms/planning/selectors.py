@@ -26,10 +26,24 @@ if TYPE_CHECKING:
     from qms.accounts.models import User
 
 
-def get_plan_for_user(user: User, pk: int, action: str = "planning.view_plan") -> Plan:
-    """The plan if the user may see it (else 404) and do ``action`` on it (else 403)."""
+VIEW = "planning.view_plan"
+# Task actions a role over one of the task's lead units may also do (its own work);
+# every other change to a plan or its tasks is decided on the plan's agency alone.
+LEAD_UNIT_ACTIONS = frozenset({"planning.update_task"})
+
+
+def get_plan_for_user(user: User, pk: int, action: str = VIEW) -> Plan:
+    """The plan if the user may see it (else 404) and do ``action`` on it (else 403).
+
+    Reading is agency-wide; a change (any other ``action``) is decided by the strict
+    ``can`` on the plan's agency: a leader of a school does not approve the Sở's plan.
+    """
     plan = get_object_or_404(Plan.objects.visible_to(user).select_related("agency"), pk=pk)
-    if not permissions.can_agency_wide(user, action, plan.agency):
+    if action == VIEW:
+        allowed = permissions.can_read_agency_wide(user, "planning.view_plan", plan.agency)
+    else:
+        allowed = permissions.can(user, action, plan.agency)
+    if not allowed:
         raise PermissionDenied
     return plan
 
@@ -42,19 +56,19 @@ def task_queryset() -> PlanTaskQuerySet:
     )
 
 
-def get_task_for_user(user: User, pk: int, action: str = "planning.view_plan") -> PlanTask:
+def get_task_for_user(user: User, pk: int, action: str = VIEW) -> PlanTask:
     """The task if visible (else 404) and ``action`` allowed on it (else 403).
 
-    Task actions are allowed to the roles over one of its lead units, or over the
-    agency (ISO committee/office, leadership).
+    Changes are decided on the plan's agency (ISO committee/office, leadership); progress
+    (``planning.update_task``) also by the roles over one of the task's lead units.
     """
     task = get_object_or_404(task_queryset().visible_to(user), pk=pk)
-    if action == "planning.view_plan":
-        allowed = permissions.can_agency_wide(user, action, task.plan.agency)
+    if action == VIEW:
+        allowed = permissions.can_read_agency_wide(user, "planning.view_plan", task.plan.agency)
+    elif action in LEAD_UNIT_ACTIONS:
+        allowed = can_update_task(user, task)
     else:
-        allowed = permissions.can(user, action, task.plan.agency) or permissions.can_any(
-            user, action, task.lead_units.all()
-        )
+        allowed = permissions.can(user, action, task.plan.agency)
     if not allowed:
         raise PermissionDenied
     return task
@@ -73,7 +87,7 @@ def get_evidence_for_user(user: User, pk: int) -> Evidence:
         ),
         pk=pk,
     )
-    if not permissions.can_agency_wide(user, "planning.view_plan", ev.update.task.plan.agency):
+    if not permissions.can_read_agency_wide(user, "planning.view_plan", ev.update.task.plan.agency):
         raise PermissionDenied
     return ev
 

@@ -85,7 +85,7 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
     year = int(year_param) if year_param.isdigit() else None
     plans = selectors.plan_list(request.user, year)
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_create = permissions.has_any_role(request.user, "planning.edit_plan")
+    can_create = _edit_agencies(request.user).exists()
     return render(
         request,
         "planning/plan_list.html",

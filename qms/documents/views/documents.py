@@ -178,7 +178,7 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "document": document,
             "today": _today(),
             "can_edit": services.can_edit(user, document),
-            "can_request_change": permissions.can_agency_wide(
+            "can_request_change": permissions.can_read_agency_wide(
                 user, "documents.request_change", agency
             )
             and document.status == Document.Status.IN_FORCE,

@@ -167,7 +167,7 @@ def _external_input(form: ExternalForm) -> services.ExternalInput:
 
 
 def _require_register(user: Any, agency: OrgUnit) -> None:
-    if not permissions.can_agency_wide(user, "documents.manage_registers", agency):
+    if not permissions.can_read_agency_wide(user, "documents.manage_registers", agency):
         raise PermissionDenied
 
 
@@ -204,7 +204,7 @@ def external_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "citing": citing,
             "tasks": ext.review_tasks.select_related("document").order_by("due_on"),
             "today": _today(),
-            "can_edit": permissions.can_agency_wide(
+            "can_edit": permissions.can_read_agency_wide(
                 request.user, "documents.manage_registers", ext.agency
             ),
         },

@@ -317,7 +317,9 @@ def _obsolete_note(version: DocumentVersion) -> str:
 @require_POST
 def change_request_create(request: AuthedRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk)
-    if not permissions.can_agency_wide(request.user, "documents.request_change", document.agency):
+    if not permissions.can_read_agency_wide(
+        request.user, "documents.request_change", document.agency
+    ):
         raise PermissionDenied
     form = ChangeRequestForm(request.POST)
     if not form.is_valid():

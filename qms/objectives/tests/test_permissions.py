@@ -17,6 +17,7 @@ from qms.objectives.models import ObjectiveSet
 from qms.objectives.services import ObjectiveInput
 from qms.objectives.urls import urlpatterns
 from qms.planning.tests.factories import make_plan
+from qms.reports.objectives_urls import urlpatterns as export_urlpatterns
 
 pytestmark = pytest.mark.django_db
 ALL = list(PERSONAS)
@@ -30,6 +31,9 @@ def only(allowed: dict[str, int], default: int = 403, outsider: int = 404) -> di
     return table
 
 
+B_EDITORS_200 = {"head_b": 200, "iso_office": 200, "div_iso": 200}
+B_EDITORS_302 = {"head_b": 302, "iso_office": 302, "div_iso": 302}
+
 # (url name, method, target, expected)
 MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
     ("home", "get", None, dict.fromkeys(ALL, 200)),
@@ -39,9 +43,10 @@ MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
     ("set_submit", "post", "draft", only({"head_a": 302, "iso_office": 302})),
     ("set_return", "post", "submitted", only({"iso_office": 302, "leader": 302})),
     ("set_approve", "post", "submitted", only({"leader": 302})),
-    ("set_evaluate", "post", "approved", only({"head_b": 302, "iso_office": 302})),
-    ("measurement_add", "post", "approved_objective", only({"head_b": 302, "iso_office": 302})),
-    ("objective_evaluate", "get", "approved_objective", only({"head_b": 200, "iso_office": 200})),
+    # div_iso is the ISO officer of div_b: it acts on div_b's own set (strict on the unit).
+    ("set_evaluate", "post", "approved", only(B_EDITORS_302)),
+    ("measurement_add", "post", "approved_objective", only(B_EDITORS_302)),
+    ("objective_evaluate", "get", "approved_objective", only(B_EDITORS_200)),
     ("set_create", "post", "unit", only({"head_a": 302, "iso_office": 302})),
     ("policy_draft", "post", "agency", only({"iso_office": 302}, outsider=404)),
     ("policy_approve", "post", "policy", only({"leader": 302})),
@@ -51,8 +56,18 @@ MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
     ("stage_link", "post", "task", only({"iso_office": 302})),
     ("evidence", "get", "evidence", VIEWERS),
     ("actions", "get", "approved_objective", VIEWERS),
-    ("action_edit", "get", "action", only({"head_b": 200, "iso_office": 200})),
+    ("action_edit", "get", "action", only(B_EDITORS_200)),
     ("action_to_task", "post", "action", only({"iso_office": 302})),
+    # Every route that accepts POST is POSTed by every persona; empty or invalid forms
+    # come back with errors (200) to those allowed, nobody else passes the check.
+    ("objective_create", "post", "draft", only({"head_a": 200, "iso_office": 200})),
+    ("objective_edit", "post", "objective", only({"head_a": 200, "iso_office": 200})),
+    ("objective_evaluate", "post", "approved_objective", only(B_EDITORS_200)),
+    ("actions", "post", "approved_objective", only(B_EDITORS_200)),
+    ("action_edit", "post", "action", only(B_EDITORS_200)),
+    # The exports read like the set's page (more cases in reports/tests).
+    ("objective_exports:objectives", "get", "export", VIEWERS),
+    ("objective_exports:evaluation", "get", "export", VIEWERS),
 ]
 
 
@@ -105,7 +120,9 @@ def objects(org: Any, personas: Any) -> dict[str, Any]:
 
 
 def _url(name: str, target: str | None, objects: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    full = f"objectives:{name}"
+    full = name if ":" in name else f"objectives:{name}"
+    if target == "export":
+        return reverse(full, args=[objects["approved"].pk, "xlsx"]), {}
     if target is None:
         return reverse(full), {}
     obj = objects[target]
@@ -133,7 +150,9 @@ def _url(name: str, target: str | None, objects: dict[str, Any]) -> tuple[str, d
 
 
 @pytest.mark.parametrize("persona", ALL)
-@pytest.mark.parametrize("name,method,target,expected", MATRIX, ids=[m[0] for m in MATRIX])
+@pytest.mark.parametrize(
+    "name,method,target,expected", MATRIX, ids=[f"{m[0]}-{m[1]}" for m in MATRIX]
+)
 def test_permission_matrix(
     client_as: Any,
     objects: Any,
@@ -154,7 +173,9 @@ def test_permission_matrix(
 
 
 def test_every_route_is_in_the_matrix() -> None:
-    assert {p.name for p in urlpatterns} == {m[0] for m in MATRIX}
+    names = {m[0] for m in MATRIX}
+    exports = {f"objective_exports:{p.name}" for p in export_urlpatterns}
+    assert {p.name for p in urlpatterns} | exports == names
 
 
 def test_overseer_reads_but_changes_nothing(client_as: Any, objects: Any) -> None:

@@ -74,6 +74,16 @@ MATRIX = [
     ("reports:plan_import", "get", "draft", only({"iso_office": 200})),
     ("reports:plan_import_review", "get", "draft", only({"iso_office": 302})),
     ("reports:plan_import_cancel", "post", "draft", only({"iso_office": 302})),
+    # Every route that accepts POST is POSTed by every persona (empty forms: the allowed
+    # get the form back with errors, nobody else gets past the permission check).
+    ("plan_create", "post", None, only({"iso_office": 200}, outsider=403)),
+    ("rule_list", "post", None, only({"iso_office": 200, "agency_admin": 200}, outsider=403)),
+    ("plan_edit", "post", "draft", only({"iso_office": 200})),
+    ("plan_content_edit", "post", "draft", only({"iso_office": 200})),
+    ("task_create", "post", "draft", only({"iso_office": 200})),
+    ("task_edit", "post", "task", only({"iso_office": 200})),
+    ("reports:plan_import", "post", "draft", only({"iso_office": 200})),
+    ("reports:plan_import_review", "post", "draft", only({"iso_office": 302})),
 ]
 # PDF depends on LibreOffice being installed: 200 with it, a redirect with a message without.
 PDF_ROUTE = "reports:plan_export_pdf"
@@ -107,7 +117,9 @@ def _url(name: str, obj) -> str:
 
 
 @pytest.mark.parametrize("persona", ALL)
-@pytest.mark.parametrize("name,method,target,expected", MATRIX, ids=[m[0] for m in MATRIX])
+@pytest.mark.parametrize(
+    "name,method,target,expected", MATRIX, ids=[f"{m[0]}-{m[1]}" for m in MATRIX]
+)
 def test_permission_matrix(client_as, objects, persona, name, method, target, expected):
     client = client_as(persona)
     url = _url(name, objects[target] if target else None)
