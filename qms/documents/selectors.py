@@ -46,6 +46,15 @@ def sees_drafts(user: User, document: Document) -> bool:
     )
 
 
+def may_request_change(user: User, document: Document) -> bool:
+    """A change may be proposed by those holding the role over the owner unit or over a unit
+    the document is distributed to (the people who apply it), not by anyone of the agency."""
+    action = "documents.request_change"
+    if permissions.can(user, action, document.owner_unit):
+        return True
+    return permissions.can_any(user, action, document.distribution_units.all())
+
+
 def get_document_for_user(user: User, pk: int) -> Document:
     """A document the user may see: 404 outside the user's agencies or for a stranger's
     draft that was never in force."""
@@ -67,6 +76,7 @@ def get_version_for_user(user: User, pk: int) -> DocumentVersion:
             "document__agency",
             "document__owner_unit",
             "author",
+            "submitted_by",
             "reviewer",
             "approver",
             "decision",
@@ -110,12 +120,14 @@ def search_terms(q: str) -> list[str]:
 
 def document_list(user: User, filters: DocumentFilters) -> QuerySet[Document]:
     """The master list as the user may see it, filtered; drafts only for those who write,
-    review, approve or issue documents of that unit."""
+    review, approve or issue documents of that unit (the same rule as ``sees_drafts``, so
+    no row links to a page that answers 404)."""
     qs = Document.objects.visible_to(user).filter(archived_at__isnull=True)
     draft_scope = (
         permissions.unit_scope_q(user, "documents.edit", prefix="owner_unit__")
-        | permissions.agency_scope_q(user, "documents.review")
-        | permissions.agency_scope_q(user, "documents.approve")
+        | permissions.unit_scope_q(user, "documents.review", prefix="agency__")
+        | permissions.unit_scope_q(user, "documents.approve", prefix="agency__")
+        | permissions.unit_scope_q(user, "documents.issue", prefix="agency__")
     )
     qs = qs.filter(~Q(status=Document.Status.DRAFT) | draft_scope)
     if filters.agency:
@@ -280,6 +292,17 @@ def signature_block(version: DocumentVersion) -> list[dict[str, Any]]:
     return rows
 
 
+def version_actors(version: DocumentVersion) -> dict[str, Any]:
+    """The real people of each role of a version (shown beside the trail). One query."""
+    return {
+        "author": version.author,
+        "editors": list(version.editors.order_by("last_name", "first_name", "pk")),
+        "submitted_by": version.submitted_by,
+        "reviewer": version.reviewer,
+        "approver": version.approver,
+    }
+
+
 def version_trail(version: DocumentVersion) -> list[Any]:
     return list(version.trail.select_related("actor"))
 
@@ -311,7 +334,7 @@ def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
     out["review"] = (
         list(
             base.filter(status=S.REVIEW).filter(
-                permissions.agency_scope_q(user, "documents.review", field="document__agency")
+                permissions.unit_scope_q(user, "documents.review", prefix="document__agency__")
             )
         )
         if permissions.has_any_role(user, "documents.review")
@@ -320,7 +343,7 @@ def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
     out["approval"] = (
         list(
             base.filter(status=S.APPROVAL).filter(
-                permissions.agency_scope_q(user, "documents.approve", field="document__agency")
+                permissions.unit_scope_q(user, "documents.approve", prefix="document__agency__")
             )
         )
         if permissions.has_any_role(user, "documents.approve")
@@ -329,7 +352,7 @@ def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
     out["issue"] = (
         list(
             base.filter(status=S.APPROVED).filter(
-                permissions.agency_scope_q(user, "documents.issue", field="document__agency")
+                permissions.unit_scope_q(user, "documents.issue", prefix="document__agency__")
             )
         )
         if permissions.has_any_role(user, "documents.issue")

@@ -172,16 +172,14 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     document = selectors.get_document_for_user(user, pk)
     ctx = selectors.document_page(user, document)
-    agency, owner = document.agency, document.owner_unit
+    owner = document.owner_unit
     ctx.update(
         {
             "document": document,
             "today": _today(),
             "can_edit": services.can_edit(user, document),
-            "can_request_change": permissions.can_agency_wide(
-                user, "documents.request_change", agency
-            )
-            and document.status == Document.Status.IN_FORCE,
+            "can_request_change": document.status == Document.Status.IN_FORCE
+            and selectors.may_request_change(user, document),
             "can_decide_change": permissions.can(user, "documents.decide_change", owner),
             "can_complete_review": permissions.can(user, "documents.edit", owner),
             "change_form": ChangeRequestForm(),

@@ -32,6 +32,7 @@ from qms.documents.models import (
 from qms.documents.services import DocumentError
 from qms.documents.views.common import (
     PAGE_SIZE,
+    _agency_for_change,
     _agency_from,
     _today,
     _url,
@@ -77,7 +78,7 @@ def _decision_initial(agency: OrgUnit) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def decision_create(request: AuthedRequest) -> HttpResponse:
-    agency = _agency_from(request, "documents.issue")
+    agency = _agency_for_change(request, "documents.issue")
     approved = selectors.approved_versions(agency)
     form = DecisionForm(request.POST or None, versions=approved, initial=_decision_initial(agency))
     if request.method == "POST" and form.is_valid():
@@ -167,13 +168,22 @@ def _external_input(form: ExternalForm) -> services.ExternalInput:
 
 
 def _require_register(user: Any, agency: OrgUnit) -> None:
-    if not permissions.can_agency_wide(user, "documents.manage_registers", agency):
-        raise PermissionDenied
+    """The external register is the agency's: kept by those holding the role over it."""
+    selectors.require(user, "documents.manage_registers", agency)
+
+
+def _record_units(user: Any, agency: OrgUnit) -> Any:
+    """Units whose records list the user keeps (strictly their own scope)."""
+    return (
+        OrgUnit.objects.subtree_of(agency)
+        .active()
+        .filter(permissions.unit_scope_q(user, "documents.manage_registers"))
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def external_create(request: AuthedRequest) -> HttpResponse:
-    agency = _agency_from(request, "documents.manage_registers")
+    agency = _agency_for_change(request, "documents.manage_registers")
     form = ExternalForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,9 +214,7 @@ def external_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "citing": citing,
             "tasks": ext.review_tasks.select_related("document").order_by("due_on"),
             "today": _today(),
-            "can_edit": permissions.can_agency_wide(
-                request.user, "documents.manage_registers", ext.agency
-            ),
+            "can_edit": permissions.can(request.user, "documents.manage_registers", ext.agency),
         },
     )
 
@@ -331,7 +339,9 @@ def _record_input(form: RecordForm) -> services.RecordInput:
 @require_http_methods(["GET", "POST"])
 def record_create(request: AuthedRequest) -> HttpResponse:
     agency = _agency_from(request, "documents.manage_registers")
-    units = OrgUnit.objects.subtree_of(agency).active()
+    units = _record_units(request.user, agency)
+    if not units.exists():
+        raise PermissionDenied
     form = RecordForm(request.POST or None, agency=agency, owner_units=units)
     if request.method == "POST" and form.is_valid():
         try:
@@ -347,8 +357,11 @@ def record_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     record = selectors.get_record_for_user(request.user, pk)
-    _require_register(request.user, record.agency)
-    units = OrgUnit.objects.subtree_of(record.agency).active()
+    # A records list entry belongs to its unit: changed (or archived) only by who keeps that
+    # unit's list; moving it to another unit needs the role there too (the form offers only
+    # the user's own units).
+    selectors.require(request.user, "documents.manage_registers", record.owner_unit)
+    units = _record_units(request.user, record.agency)
     initial = {
         f: getattr(record, f)
         for f in (
@@ -413,7 +426,7 @@ def review_complete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def settings_edit(request: AuthedRequest) -> HttpResponse:
-    agency = _agency_from(request, "documents.manage_settings")
+    agency = _agency_for_change(request, "documents.manage_settings")
     current = services.settings_for(agency)
     form = SettingsForm(
         request.POST or None,
@@ -445,7 +458,11 @@ def settings_edit(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "agency": agency,
-            "agencies": selectors.agencies_for(request.user, "documents.manage_settings"),
+            "agencies": [
+                a
+                for a in selectors.agencies_for(request.user, "documents.manage_settings")
+                if permissions.can(request.user, "documents.manage_settings", a)
+            ],
         },
     )
 
@@ -464,6 +481,8 @@ def import_list(request: AuthedRequest) -> HttpResponse:
     errors: list[imports.RowError] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        if not imports.may_import(request.user, d["agency"], d["list_kind"]):
+            raise PermissionDenied
         try:
             result = imports.import_list(
                 actor=request.user, agency=d["agency"], list_kind=d["list_kind"], upload=d["file"]
@@ -494,6 +513,8 @@ def task_links(request: AuthedRequest, task_pk: int) -> HttpResponse:
     from qms.planning import selectors as planning
 
     task = planning.get_task_for_user(request.user, task_pk, "planning.edit_plan")
+    # Linking documents edits the agency's plan: a role over the plan's agency itself.
+    selectors.require(request.user, "planning.edit_plan", task.plan.agency)
     docs = selectors.linkable_documents(task.plan.agency)
     current = [link.document for link in task.document_links.select_related("document")]
     form = LinkForm(request.POST or None, documents=docs, initial={"documents": current})

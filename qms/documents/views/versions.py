@@ -96,6 +96,7 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             if version.document.is_tthc or step_times
             else None,
             "trail": selectors.version_trail(version),
+            "actors": selectors.version_actors(version),
             "signers": selectors.signature_block(version),
             "references": list(version.document.references.all()),
             "forms": list(version.document.forms.filter(archived_at__isnull=True)),
@@ -317,7 +318,7 @@ def _obsolete_note(version: DocumentVersion) -> str:
 @require_POST
 def change_request_create(request: AuthedRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk)
-    if not permissions.can_agency_wide(request.user, "documents.request_change", document.agency):
+    if not selectors.may_request_change(request.user, document):
         raise PermissionDenied
     form = ChangeRequestForm(request.POST)
     if not form.is_valid():
