@@ -415,6 +415,17 @@ class DocumentVersion(models.Model):
     issued_on = models.DateField(_("date issued"), null=True, blank=True)
     effective_on = models.DateField(_("effective from"), null=True, blank=True)
     obsoleted_on = models.DateField(_("obsolete since"), null=True, blank=True)
+    # A document in force keeps its title and owner unit until a new version is issued: a
+    # change asked for during the revision waits here and is applied when it is put in force.
+    new_title = models.CharField(_("new title"), max_length=500, blank=True)
+    new_owner_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("new owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     lock_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

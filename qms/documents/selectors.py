@@ -80,6 +80,7 @@ def get_version_for_user(user: User, pk: int) -> DocumentVersion:
             "reviewer",
             "approver",
             "decision",
+            "new_owner_unit",
         ),
         pk=pk,
     )

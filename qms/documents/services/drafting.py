@@ -147,12 +147,17 @@ def _initial_content(document: Document) -> dict[str, Any]:
 
 
 def document_update(*, actor: User, document: Document, data: DocumentInput) -> Document:
-    """Change a document's identity and lists. The code is frozen once it was in force."""
+    """Change a document's identity and lists. The code is frozen once it was in force; the
+    title and owner unit of a document that has been in force change only with a new version
+    (kept on its open draft, applied when it is issued). The distribution list is not content:
+    it may change at any time, logged before/after."""
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.current_version_id and data.code.strip() != document.code:
             raise DocumentError(_("The code of a document that has been in force cannot change."))
         _check_input(document.agency, data, document)
+        if document.current_version_id:
+            _identity_to_new_version(actor, document, data)
         before = {**snapshot(document, DOCUMENT_FIELDS), **_m2m_snapshot(document)}
         _apply_input(document, data)
         document.save()
@@ -161,6 +166,33 @@ def document_update(*, actor: User, document: Document, data: DocumentInput) -> 
         after = {**snapshot(document, DOCUMENT_FIELDS), **_m2m_snapshot(document)}
         _log(actor, "documents.document.updated", document, document.agency, before, after)
     return document
+
+
+def _identity_to_new_version(actor: User, document: Document, data: DocumentInput) -> None:
+    """Keep a new title or owner unit on the open draft; ``data`` then leaves the document's
+    own values alone. Raises DocumentError when there is no draft to carry them."""
+    title = data.title.strip()
+    changed = title != document.title or data.owner_unit.pk != document.owner_unit_id
+    draft = document.versions.filter(status__in=DocumentVersion.EDITABLE).first()
+    if draft is None:
+        if changed:
+            raise DocumentError(
+                _(
+                    "The title and owner unit of a document in force change only with a new "
+                    "version: start a new version, then change them."
+                )
+            )
+        return
+    fields = ["new_title", "new_owner_unit"]
+    before = snapshot(draft, fields)
+    draft.new_title = title if title != document.title else ""
+    same_unit = data.owner_unit.pk == document.owner_unit_id
+    draft.new_owner_unit = None if same_unit else data.owner_unit
+    if snapshot(draft, fields) != before:
+        draft.save(update_fields=fields)
+        _log(actor, "documents.version.identity_changed", draft, document.agency, before)
+    data.title = document.title
+    data.owner_unit = document.owner_unit
 
 
 def document_withdraw(*, actor: User, document: Document, reason: str) -> Document:

@@ -23,6 +23,7 @@ from qms.documents.forms import (
 )
 from qms.documents.models import (
     Document,
+    DocumentVersion,
 )
 from qms.documents.services import DocumentError
 from qms.documents.views.common import (
@@ -195,12 +196,19 @@ def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     selectors.require(request.user, "documents.edit", document.owner_unit)
     agency = document.agency
     units = _owner_units(request.user, agency) | OrgUnit.objects.filter(pk=document.owner_unit_id)
+    draft = (
+        document.versions.filter(status__in=DocumentVersion.EDITABLE)
+        .select_related("new_owner_unit")
+        .first()
+        if document.current_version_id
+        else None
+    )
     initial = {
         "kind": document.kind,
-        "owner_unit": document.owner_unit,
+        "owner_unit": (draft and draft.new_owner_unit) or document.owner_unit,
         "parent": document.parent,
         "code": document.code,
-        "title": document.title,
+        "title": (draft and draft.new_title) or document.title,
         "is_tthc": document.is_tthc,
         "tthc_code": document.tthc_code,
         "tthc_field": document.tthc_field,
@@ -225,7 +233,13 @@ def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "documents/document_form.html",
-        {"form": form, "agency": agency, "document": document, "creating": False},
+        {
+            "form": form,
+            "agency": agency,
+            "document": document,
+            "creating": False,
+            "identity_draft": draft,
+        },
     )
 
 
