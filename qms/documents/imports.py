@@ -385,9 +385,7 @@ def may_import(user: User, agency: OrgUnit, list_kind: str) -> bool:
     if list_kind != "records":
         return False
     return (
-        OrgUnit.objects.subtree_of(agency)
-        .filter(permissions.unit_scope_q(user, action))
-        .exists()
+        OrgUnit.objects.subtree_of(agency).filter(permissions.unit_scope_q(user, action)).exists()
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +102,12 @@ def agencies_for(user: User, action: str = "documents.view") -> QuerySet[OrgUnit
     return core_selectors.agencies_for(user, action)
 
 
+def agencies_to_change(user: User, action: str) -> list[OrgUnit]:
+    """Agencies whose agency-wide registers ``user`` may change by ``action``: a role held
+    over the agency itself, not on one of its schools or divisions."""
+    return [a for a in agencies_for(user, action) if permissions.can(user, action, a)]
+
+
 # --------------------------------------------------------------------------- lists, search
 
 
@@ -119,18 +126,37 @@ def search_terms(q: str) -> list[str]:
     return [t for t in fold(q).split(" ") if t]
 
 
-def document_list(user: User, filters: DocumentFilters) -> QuerySet[Document]:
-    """The master list as the user may see it, filtered; drafts only for those who write,
-    review, approve or issue documents of that unit (the same rule as ``sees_drafts``, so
-    no row links to a page that answers 404)."""
-    qs = Document.objects.visible_to(user).filter(archived_at__isnull=True)
-    draft_scope = (
+def _draft_scope_q(user: User) -> Q:
+    """Documents whose drafts ``user`` sees (the query form of ``sees_drafts``)."""
+    return (
         permissions.unit_scope_q(user, "documents.edit", prefix="owner_unit__")
         | permissions.unit_scope_q(user, "documents.review", prefix="agency__")
         | permissions.unit_scope_q(user, "documents.approve", prefix="agency__")
         | permissions.unit_scope_q(user, "documents.issue", prefix="agency__")
     )
-    qs = qs.filter(~Q(status=Document.Status.DRAFT) | draft_scope)
+
+
+def documents_openable_by(user: User, ids: Iterable[int]) -> set[int]:
+    """Which of the documents ``ids`` ``user`` may open (their page does not answer 404):
+    the same rule as ``get_document_for_user``, in one query whatever the number of ids.
+    Pages show a link only for these, the title and why otherwise."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return set()
+    return set(
+        Document.objects.visible_to(user)
+        .filter(pk__in=wanted)
+        .filter(~Q(status=Document.Status.DRAFT) | _draft_scope_q(user))
+        .values_list("pk", flat=True)
+    )
+
+
+def document_list(user: User, filters: DocumentFilters) -> QuerySet[Document]:
+    """The master list as the user may see it, filtered; drafts only for those who write,
+    review, approve or issue documents of that unit (the same rule as ``sees_drafts``, so
+    no row links to a page that answers 404)."""
+    qs = Document.objects.visible_to(user).filter(archived_at__isnull=True)
+    qs = qs.filter(~Q(status=Document.Status.DRAFT) | _draft_scope_q(user))
     if filters.agency:
         qs = qs.filter(agency_id=filters.agency)
     if filters.kind:

@@ -60,10 +60,10 @@ def _agency_for_change(request: AuthedRequest, action: str) -> OrgUnit:
         if not permissions.can(request.user, action, agency):
             raise PermissionDenied
         return agency
-    for agency in selectors.agencies_for(request.user, action):
-        if permissions.can(request.user, action, agency):
-            return agency
-    raise PermissionDenied
+    allowed = selectors.agencies_to_change(request.user, action)
+    if not allowed:
+        raise PermissionDenied
+    return allowed[0]
 
 
 def _owner_units(user: Any, agency: OrgUnit) -> Any:

@@ -52,7 +52,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "reviews": list(selectors.open_reviews(user, today)[:20]),
             "today": today,
             "can_create": permissions.has_any_role(user, "documents.edit"),
-            "can_issue": permissions.has_any_role(user, "documents.issue"),
+            "can_issue": bool(selectors.agencies_to_change(user, "documents.issue")),
         },
     )
 
@@ -183,6 +183,9 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and selectors.may_request_change(user, document),
             "can_decide_change": permissions.can(user, "documents.decide_change", owner),
             "can_complete_review": permissions.can(user, "documents.edit", owner),
+            "openable": selectors.documents_openable_by(
+                user, [document.parent_id or 0, *(f.pk for f in ctx["forms"])]
+            ),
             "change_form": ChangeRequestForm(),
             "reason_form": ReasonForm(),
         }

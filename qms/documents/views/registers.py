@@ -50,7 +50,10 @@ def decision_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "documents/decision_list.html",
-        {"page": page, "can_issue": permissions.has_any_role(request.user, "documents.issue")},
+        {
+            "page": page,
+            "can_issue": bool(selectors.agencies_to_change(request.user, "documents.issue")),
+        },
     )
 
 
@@ -148,7 +151,9 @@ def external_list(request: AuthedRequest) -> HttpResponse:
             "agencies": selectors.agencies_for(request.user),
             "agency_id": int_param(g.get("agency")),
             "query_string": g.urlencode(),
-            "can_edit": permissions.has_any_role(request.user, "documents.manage_registers"),
+            "can_edit": bool(
+                selectors.agencies_to_change(request.user, "documents.manage_registers")
+            ),
         },
     )
 
@@ -203,16 +208,22 @@ def external_create(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def external_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ext = selectors.get_external_for_user(request.user, pk)
-    citing = ext.cited_by.filter(archived_at__isnull=True).select_related(
-        "owner_unit", "current_version"
+    citing = list(
+        ext.cited_by.filter(archived_at__isnull=True).select_related(
+            "owner_unit", "current_version"
+        )
     )
+    tasks = list(ext.review_tasks.select_related("document").order_by("due_on"))
     return render(
         request,
         "documents/external_detail.html",
         {
             "ext": ext,
             "citing": citing,
-            "tasks": ext.review_tasks.select_related("document").order_by("due_on"),
+            "tasks": tasks,
+            "openable": selectors.documents_openable_by(
+                request.user, [d.pk for d in citing] + [t.document_id for t in tasks]
+            ),
             "today": _today(),
             "can_edit": permissions.can(request.user, "documents.manage_registers", ext.agency),
         },
@@ -307,6 +318,7 @@ def record_list(request: AuthedRequest) -> HttpResponse:
         q=g.get("q", ""),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    rows = list(page)
     return render(
         request,
         "documents/record_list.html",
@@ -317,6 +329,16 @@ def record_list(request: AuthedRequest) -> HttpResponse:
             "agency_id": int_param(g.get("agency")),
             "query_string": g.urlencode(),
             "can_edit": permissions.has_any_role(request.user, "documents.manage_registers"),
+            # Row links only where they open: the user's own records lists and documents.
+            "editable_units": set(
+                OrgUnit.objects.filter(
+                    permissions.unit_scope_q(request.user, "documents.manage_registers"),
+                    pk__in={r.owner_unit_id for r in rows},
+                ).values_list("pk", flat=True)
+            ),
+            "openable": selectors.documents_openable_by(
+                request.user, [r.document_id or 0 for r in rows]
+            ),
         },
     )
 
@@ -458,11 +480,7 @@ def settings_edit(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "agency": agency,
-            "agencies": [
-                a
-                for a in selectors.agencies_for(request.user, "documents.manage_settings")
-                if permissions.can(request.user, "documents.manage_settings", a)
-            ],
+            "agencies": selectors.agencies_to_change(request.user, "documents.manage_settings"),
         },
     )
 

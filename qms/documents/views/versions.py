@@ -73,6 +73,7 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     content = version.content or {}
     step_times = [s.get("time", "") for s in content.get("steps", [])]
     ack = version.acknowledgements.filter(user=request.user).first()
+    forms = list(version.document.forms.filter(archived_at__isnull=True))
     return render(
         request,
         "documents/version_detail.html",
@@ -99,7 +100,8 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "actors": selectors.version_actors(version),
             "signers": selectors.signature_block(version),
             "references": list(version.document.references.all()),
-            "forms": list(version.document.forms.filter(archived_at__isnull=True)),
+            "forms": forms,
+            "openable": selectors.documents_openable_by(request.user, [f.pk for f in forms]),
             "records": list(version.document.records.filter(archived_at__isnull=True)),
             "actions": _version_actions(request.user, version),
             "comment_form": CommentForm(),
