@@ -348,3 +348,38 @@ def test_documents_openable_by_is_one_query(personas: Any, make_document: Any, i
     assert selectors.documents_openable_by(personas["staff_a"], [d.pk for d in docs]) == {
         d.pk for d in docs
     }
+
+
+def test_records_list_queries_stay_flat_with_row_links(
+    org: Any, personas: Any, make_document: Any, client_as: Any
+) -> None:
+    document = make_document()
+
+    def add(n: int) -> None:
+        for i in range(n):
+            services.record_save(
+                actor=personas["iso_office"],
+                agency=org.agency,
+                data=services.RecordInput(
+                    name=f"Hồ sơ {i}",
+                    owner_unit=org.div_a if i % 2 else org.div_b,
+                    document=document,
+                ),
+            )
+
+    client = client_as("head_a")
+    url = reverse("documents:record_list")
+    add(5)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url)
+    small = len(ctx.captured_queries)
+    html = page.content.decode()
+    mine = RetainedRecord.objects.filter(owner_unit=org.div_a).first()
+    other = RetainedRecord.objects.filter(owner_unit=org.div_b).first()
+    assert mine is not None and other is not None
+    assert reverse("documents:record_edit", kwargs={"pk": mine.pk}) in html
+    assert reverse("documents:record_edit", kwargs={"pk": other.pk}) not in html
+    add(30)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    assert len(ctx.captured_queries) == small
