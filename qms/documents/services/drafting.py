@@ -155,6 +155,8 @@ def document_update(*, actor: User, document: Document, data: DocumentInput) -> 
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.current_version_id and data.code.strip() != document.code:
             raise DocumentError(_("The code of a document that has been in force cannot change."))
+        if document.current_version_id and data.kind != document.kind:
+            raise DocumentError(_("The kind of a document that has been in force cannot change."))
         _check_input(document.agency, data, document)
         if document.current_version_id:
             _identity_to_new_version(actor, document, data)

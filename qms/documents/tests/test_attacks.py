@@ -292,6 +292,20 @@ def test_title_and_owner_of_a_document_in_force_change_only_with_a_new_version(
     assert document.title == "Tên mới"
 
 
+def test_kind_of_a_document_in_force_is_frozen(
+    org: Any, personas: Any, make_document: Any, issue: Any
+) -> None:
+    document = make_document()
+    issue(document)
+    data = services.DocumentInput(
+        kind="guideline", code=document.code, title=document.title, owner_unit=org.div_a
+    )
+    with pytest.raises(DocumentError, match="kind of a document"):
+        services.document_update(actor=personas["head_a"], document=document, data=data)
+    document.refresh_from_db()
+    assert document.kind == "work_procedure"
+
+
 def test_distribution_of_a_document_in_force_changes_now_and_is_logged(
     org: Any, personas: Any, make_document: Any, issue: Any
 ) -> None:
