@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
@@ -40,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
+from qms.accounts import permissions
 from qms.audittrail.services import logentry_create
 from qms.core.models import IssuedNumber, OrgUnit, OrgUnitName, UnitAlias
 from qms.core.numbering import NumberingError
@@ -361,15 +363,44 @@ class ImportResult:
     created: int
 
 
+# Who may import what (decided on the agency itself, never "a role somewhere in it"):
+# the internal list puts documents in force and registers issuing decisions in the agency's
+# number register, so it needs the issuing role (the ISO committee) over the agency; the
+# external register is agency-wide; a records list may be imported by whoever keeps the
+# records of a unit, each row being checked against the row's own unit.
+IMPORT_ACTIONS = {
+    "internal": "documents.issue",
+    "external": "documents.manage_registers",
+    "records": "documents.manage_registers",
+}
+
+
+def may_import(user: User, agency: OrgUnit, list_kind: str) -> bool:
+    """May ``user`` import ``list_kind`` into ``agency``? (records: at least one own unit)."""
+    action = IMPORT_ACTIONS.get(list_kind)
+    if action is None:
+        return False
+    if permissions.can(user, action, agency):
+        return True
+    if list_kind != "records":
+        return False
+    return (
+        OrgUnit.objects.subtree_of(agency).filter(permissions.unit_scope_q(user, action)).exists()
+    )
+
+
 def import_list(
     *, actor: User, agency: OrgUnit, list_kind: str, upload: UploadedFile
 ) -> ImportResult:
     """Check the whole file, then create every row, or raise ImportRejected and write nothing.
 
-    The caller checks that ``actor`` may manage the registers of ``agency``.
+    Raises PermissionDenied unless ``may_import`` (records: a row of a unit the actor does
+    not keep is a row error).
     """
     if list_kind not in _SPECS:
         raise ImportRejected(_("Choose the list to import."), [])
+    if not may_import(actor, agency, list_kind):
+        raise PermissionDenied
     data = _read_upload(upload)
     sheet = _read_sheet(data, _SPECS[list_kind])
     importer = {
@@ -1345,6 +1376,11 @@ def _import_records(actor: User, agency: OrgUnit, sheet: _Sheet) -> int:
                 _("At most %(n)d characters (%(m)d here).") % {"n": 120, "m": len(retention_text)},
             )
         disposal = r.text("disposal", max_length=255)
+        if owner is not None and not permissions.can(actor, "documents.manage_registers", owner):
+            r.error(
+                "owner" if sheet.has("owner") else "name",
+                _("You do not keep the records list of %(unit)s.") % {"unit": owner.name},
+            )
         if not r.ok:
             continue
         assert owner is not None  # noqa: S101

@@ -366,6 +366,20 @@ class DocumentVersion(models.Model):
         related_name="+",
     )
     author_position = models.CharField(max_length=120, blank=True)
+    # Everyone who wrote this version (the author, and whoever saved its content or file):
+    # separation of duties is checked on the people who did the work, not on who created
+    # the draft.
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("edited by"), blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -401,6 +415,17 @@ class DocumentVersion(models.Model):
     issued_on = models.DateField(_("date issued"), null=True, blank=True)
     effective_on = models.DateField(_("effective from"), null=True, blank=True)
     obsoleted_on = models.DateField(_("obsolete since"), null=True, blank=True)
+    # A document in force keeps its title and owner unit until a new version is issued: a
+    # change asked for during the revision waits here and is applied when it is put in force.
+    new_title = models.CharField(_("new title"), max_length=500, blank=True)
+    new_owner_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("new owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     lock_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -440,6 +465,13 @@ class DocumentVersion(models.Model):
                 condition=Q(approver__isnull=True) | ~Q(approver=F("author")),
                 name="documents_version_author_not_approver",
                 violation_error_message=_("The author cannot approve their own draft."),
+            ),
+            models.CheckConstraint(
+                condition=Q(approver__isnull=True)
+                | Q(submitted_by__isnull=True)
+                | ~Q(approver=F("submitted_by")),
+                name="documents_version_submitter_not_approver",
+                violation_error_message=_("Who submitted a draft cannot also approve it."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["in_force", "obsolete"]) | Q(decision__isnull=False),

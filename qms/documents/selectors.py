@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,15 @@ def sees_drafts(user: User, document: Document) -> bool:
     )
 
 
+def may_request_change(user: User, document: Document) -> bool:
+    """A change may be proposed by those holding the role over the owner unit or over a unit
+    the document is distributed to (the people who apply it), not by anyone of the agency."""
+    action = "documents.request_change"
+    if permissions.can(user, action, document.owner_unit):
+        return True
+    return permissions.can_any(user, action, document.distribution_units.all())
+
+
 def get_document_for_user(user: User, pk: int) -> Document:
     """A document the user may see: 404 outside the user's agencies or for a stranger's
     draft that was never in force."""
@@ -67,9 +77,11 @@ def get_version_for_user(user: User, pk: int) -> DocumentVersion:
             "document__agency",
             "document__owner_unit",
             "author",
+            "submitted_by",
             "reviewer",
             "approver",
             "decision",
+            "new_owner_unit",
         ),
         pk=pk,
     )
@@ -90,6 +102,12 @@ def agencies_for(user: User, action: str = "documents.view") -> QuerySet[OrgUnit
     return core_selectors.agencies_for_reading(user, action)
 
 
+def agencies_to_change(user: User, action: str) -> list[OrgUnit]:
+    """Agencies whose agency-wide registers ``user`` may change by ``action``: a role held
+    over the agency itself, not on one of its schools or divisions."""
+    return [a for a in agencies_for(user, action) if permissions.can(user, action, a)]
+
+
 # --------------------------------------------------------------------------- lists, search
 
 
@@ -108,16 +126,37 @@ def search_terms(q: str) -> list[str]:
     return [t for t in fold(q).split(" ") if t]
 
 
+def _draft_scope_q(user: User) -> Q:
+    """Documents whose drafts ``user`` sees (the query form of ``sees_drafts``)."""
+    return (
+        permissions.unit_scope_q(user, "documents.edit", prefix="owner_unit__")
+        | permissions.unit_scope_q(user, "documents.review", prefix="agency__")
+        | permissions.unit_scope_q(user, "documents.approve", prefix="agency__")
+        | permissions.unit_scope_q(user, "documents.issue", prefix="agency__")
+    )
+
+
+def documents_openable_by(user: User, ids: Iterable[int]) -> set[int]:
+    """Which of the documents ``ids`` ``user`` may open (their page does not answer 404):
+    the same rule as ``get_document_for_user``, in one query whatever the number of ids.
+    Pages show a link only for these, the title and why otherwise."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return set()
+    return set(
+        Document.objects.visible_to(user)
+        .filter(pk__in=wanted)
+        .filter(~Q(status=Document.Status.DRAFT) | _draft_scope_q(user))
+        .values_list("pk", flat=True)
+    )
+
+
 def document_list(user: User, filters: DocumentFilters) -> QuerySet[Document]:
     """The master list as the user may see it, filtered; drafts only for those who write,
-    review, approve or issue documents of that unit."""
+    review, approve or issue documents of that unit (the same rule as ``sees_drafts``, so
+    no row links to a page that answers 404)."""
     qs = Document.objects.visible_to(user).filter(archived_at__isnull=True)
-    draft_scope = (
-        permissions.unit_scope_q(user, "documents.edit", prefix="owner_unit__")
-        | permissions.agency_scope_q_for_reading(user, "documents.review")
-        | permissions.agency_scope_q_for_reading(user, "documents.approve")
-    )
-    qs = qs.filter(~Q(status=Document.Status.DRAFT) | draft_scope)
+    qs = qs.filter(~Q(status=Document.Status.DRAFT) | _draft_scope_q(user))
     if filters.agency:
         qs = qs.filter(agency_id=filters.agency)
     if filters.kind:
@@ -282,6 +321,17 @@ def signature_block(version: DocumentVersion) -> list[dict[str, Any]]:
     return rows
 
 
+def version_actors(version: DocumentVersion) -> dict[str, Any]:
+    """The real people of each role of a version (shown beside the trail). One query."""
+    return {
+        "author": version.author,
+        "editors": list(version.editors.order_by("last_name", "first_name", "pk")),
+        "submitted_by": version.submitted_by,
+        "reviewer": version.reviewer,
+        "approver": version.approver,
+    }
+
+
 def version_trail(version: DocumentVersion) -> list[Any]:
     return list(version.trail.select_related("actor"))
 
@@ -313,9 +363,7 @@ def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
     out["review"] = (
         list(
             base.filter(status=S.REVIEW).filter(
-                permissions.agency_scope_q_for_reading(
-                    user, "documents.review", field="document__agency"
-                )
+                permissions.unit_scope_q(user, "documents.review", prefix="document__agency__")
             )
         )
         if permissions.has_any_role(user, "documents.review")
@@ -324,9 +372,7 @@ def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
     out["approval"] = (
         list(
             base.filter(status=S.APPROVAL).filter(
-                permissions.agency_scope_q_for_reading(
-                    user, "documents.approve", field="document__agency"
-                )
+                permissions.unit_scope_q(user, "documents.approve", prefix="document__agency__")
             )
         )
         if permissions.has_any_role(user, "documents.approve")
@@ -335,9 +381,7 @@ def work_queue(user: User) -> dict[str, list[DocumentVersion]]:
     out["issue"] = (
         list(
             base.filter(status=S.APPROVED).filter(
-                permissions.agency_scope_q_for_reading(
-                    user, "documents.issue", field="document__agency"
-                )
+                permissions.unit_scope_q(user, "documents.issue", prefix="document__agency__")
             )
         )
         if permissions.has_any_role(user, "documents.issue")

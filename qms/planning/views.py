@@ -498,6 +498,7 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     updates = task.updates.select_related("author").prefetch_related("evidence")
     depends_on = list(task.depends_on.all())
     history = LogEntry.objects.for_object(task).select_related("actor")[:100]
+    linked = [link.document for link in task.document_links.select_related("document")]
     return render(
         request,
         "planning/task_detail.html",
@@ -520,12 +521,10 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and task.plan.status in {Plan.Status.DRAFT, Plan.Status.ISSUED},
             "dependants": task.dependants.all(),
             "depends_on": depends_on,
-            "linked_documents": [
-                link.document
-                for link in task.document_links.select_related(
-                    "document", "document__current_version"
-                )
-            ],
+            "linked_documents": linked,
+            "openable_documents": document_selectors.documents_openable_by(
+                user, [d.pk for d in linked]
+            ),
             "doc_stats": document_selectors.task_document_stats([task.pk], task.plan.year)[task.pk],
             "objective_stage": objective_selectors.stage_status([task.pk]).get(task.pk),
             "stage_form": StageForm(initial={"year": task.plan.year})

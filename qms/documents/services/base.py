@@ -56,6 +56,7 @@ VERSION_FIELDS = (
     "change_description",
     "file_name",
     "file_sha256",
+    "submitted_by",
     "reviewer",
     "approver",
     "decision",

@@ -125,6 +125,7 @@ def document_create(*, actor: User, agency: OrgUnit, data: DocumentInput) -> Doc
             author_position=actor.position_title,
             content=_initial_content(document),
         )
+        version.editors.add(actor)
         _refresh_search(document)
         after = {**snapshot(document, DOCUMENT_FIELDS), **_m2m_snapshot(document)}
         _log(actor, "documents.document.created", document, agency, {}, after)
@@ -146,12 +147,19 @@ def _initial_content(document: Document) -> dict[str, Any]:
 
 
 def document_update(*, actor: User, document: Document, data: DocumentInput) -> Document:
-    """Change a document's identity and lists. The code is frozen once it was in force."""
+    """Change a document's identity and lists. The code is frozen once it was in force; the
+    title and owner unit of a document that has been in force change only with a new version
+    (kept on its open draft, applied when it is issued). The distribution list is not content:
+    it may change at any time, logged before/after."""
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.current_version_id and data.code.strip() != document.code:
             raise DocumentError(_("The code of a document that has been in force cannot change."))
+        if document.current_version_id and data.kind != document.kind:
+            raise DocumentError(_("The kind of a document that has been in force cannot change."))
         _check_input(document.agency, data, document)
+        if document.current_version_id:
+            _identity_to_new_version(actor, document, data)
         before = {**snapshot(document, DOCUMENT_FIELDS), **_m2m_snapshot(document)}
         _apply_input(document, data)
         document.save()
@@ -160,6 +168,33 @@ def document_update(*, actor: User, document: Document, data: DocumentInput) -> 
         after = {**snapshot(document, DOCUMENT_FIELDS), **_m2m_snapshot(document)}
         _log(actor, "documents.document.updated", document, document.agency, before, after)
     return document
+
+
+def _identity_to_new_version(actor: User, document: Document, data: DocumentInput) -> None:
+    """Keep a new title or owner unit on the open draft; ``data`` then leaves the document's
+    own values alone. Raises DocumentError when there is no draft to carry them."""
+    title = data.title.strip()
+    changed = title != document.title or data.owner_unit.pk != document.owner_unit_id
+    draft = document.versions.filter(status__in=DocumentVersion.EDITABLE).first()
+    if draft is None:
+        if changed:
+            raise DocumentError(
+                _(
+                    "The title and owner unit of a document in force change only with a new "
+                    "version: start a new version, then change them."
+                )
+            )
+        return
+    fields = ["new_title", "new_owner_unit"]
+    before = snapshot(draft, fields)
+    draft.new_title = title if title != document.title else ""
+    same_unit = data.owner_unit.pk == document.owner_unit_id
+    draft.new_owner_unit = None if same_unit else data.owner_unit
+    if snapshot(draft, fields) != before:
+        draft.save(update_fields=fields)
+        _log(actor, "documents.version.identity_changed", draft, document.agency, before)
+    data.title = document.title
+    data.owner_unit = document.owner_unit
 
 
 def document_withdraw(*, actor: User, document: Document, reason: str) -> Document:
@@ -218,6 +253,7 @@ def version_start(
             change_part=change_request.part if change_request else "",
             change_description=change_request.reason if change_request else "",
         )
+        version.editors.add(actor)
         _log(
             actor,
             "documents.version.created",
@@ -270,8 +306,11 @@ def version_save(
             version.file_text = checked.text
         version.lock_version += 1
         version.save()
+        new_editor = not version.editors.filter(pk=actor.pk).exists()
+        version.editors.add(actor)
         _refresh_search(version.document)
-        _log(actor, "documents.version.saved", version, version.document.agency, before)
+        note = _("New editor: %(name)s") % {"name": actor.display_name} if new_editor else ""
+        _log(actor, "documents.version.saved", version, version.document.agency, before, note=note)
     return version
 
 
@@ -287,6 +326,37 @@ def _lock(version: DocumentVersion) -> DocumentVersion:
     )
 
 
+def drafters(version: DocumentVersion) -> set[int]:
+    """The people who did the author's work on ``version``: who created it, every editor of
+    its content or file, whoever submitted it."""
+    ids = set(version.editors.values_list("pk", flat=True))
+    # Every submission counts, including earlier rounds before a return.
+    ids |= set(
+        version.trail.filter(step=VersionReview.Step.SUBMITTED).values_list("actor_id", flat=True)
+    )
+    ids |= {uid for uid in (version.author_id, version.submitted_by_id) if uid}
+    return ids
+
+
+def _check_separation(version: DocumentVersion, actor: User, step: str) -> None:
+    """Refuse ``actor`` taking ``step`` (review, approve) after doing another role of the
+    version that the agency's setting separates. Two signers: drafting and approval apart;
+    three: drafting, review and approval each by different people."""
+    three = _signers_rule(version) == 3
+    wrote = actor.pk in drafters(version)
+    if step == "review" and three and wrote:
+        if actor.pk == version.author_id:
+            raise DocumentError(_("The author of a draft cannot also review it."))
+        raise DocumentError(_("Whoever wrote or submitted a draft cannot also review it."))
+    if step == "approve":
+        if actor.pk == version.author_id:
+            raise DocumentError(_("The author cannot approve their own draft."))
+        if wrote:
+            raise DocumentError(_("Whoever wrote or submitted a draft cannot also approve it."))
+        if three and version.reviewer_id == actor.pk:
+            raise DocumentError(_("The reviewer of a draft cannot also approve it."))
+
+
 def _trail(version: DocumentVersion, step: str, actor: User, comment: str = "") -> None:
     VersionReview.objects.create(version=version, step=step, actor=actor, comment=comment.strip())
 
@@ -299,10 +369,11 @@ def version_submit(*, actor: User, version: DocumentVersion) -> DocumentVersion:
             raise DocumentError(_("Only a draft can be submitted for review."))
         if not version.has_structured_content and not version.file_name:
             raise DocumentError(_("Write the content or attach the file before submitting."))
-        before = snapshot(version, ["status"])
+        before = snapshot(version, ["status", "submitted_by"])
         version.status = S.REVIEW
+        version.submitted_by = actor
         version.submitted_at = timezone.now()
-        version.save(update_fields=["status", "submitted_at"])
+        version.save(update_fields=["status", "submitted_by", "submitted_at"])
         _trail(version, VersionReview.Step.SUBMITTED, actor)
         agency = version.document.agency
         _log(actor, "documents.version.submitted", version, agency, before)
@@ -346,8 +417,7 @@ def version_review(
         version = _lock(version)
         if version.status != S.REVIEW:
             raise DocumentError(_("This version is not waiting for review."))
-        if _signers_rule(version) == 3 and version.author_id == actor.pk:
-            raise DocumentError(_("The author of a draft cannot also review it."))
+        _check_separation(version, actor, "review")
         if not forward:
             _return(actor, version, comment, "documents.version.returned")
             return version
@@ -382,10 +452,7 @@ def version_approve(
         version = _lock(version)
         if version.status != S.APPROVAL:
             raise DocumentError(_("This version is not waiting for approval."))
-        if version.author_id == actor.pk:
-            raise DocumentError(_("The author cannot approve their own draft."))
-        if _signers_rule(version) == 3 and version.reviewer_id == actor.pk:
-            raise DocumentError(_("The reviewer of a draft cannot also approve it."))
+        _check_separation(version, actor, "approve")
         if not approve:
             _return(actor, version, comment, "documents.version.returned")
             return version

@@ -170,12 +170,18 @@ def _put_in_force(actor: User | None, version: DocumentVersion, decision: Issuin
     version.save(update_fields=["status", "decision", "issued_on", "effective_on"])
     if actor is not None:
         _trail(version, VersionReview.Step.ISSUED, actor, decision.number)
-    doc_before = snapshot(document, ["status", "next_review_on"])
+    doc_before = snapshot(document, ["status", "next_review_on", "title", "owner_unit"])
+    if version.new_title:
+        document.title = version.new_title
+    if version.new_owner_unit_id:
+        document.owner_unit_id = version.new_owner_unit_id
     document.status = Document.Status.IN_FORCE
     document.current_version = version
     months = document.review_months or settings_for(agency).review_months
     document.next_review_on = add_months(decision.effective_on, months)
-    document.save(update_fields=["status", "current_version", "next_review_on"])
+    document.save(
+        update_fields=["status", "current_version", "next_review_on", "title", "owner_unit"]
+    )
     _refresh_search(document)
     # A new version answers the reviews that were open (periodic or legal change).
     document.review_tasks.filter(status=ReviewTask.Status.OPEN).update(

@@ -47,6 +47,25 @@ def _agency_from(request: AuthedRequest, action: str) -> OrgUnit:
     return agency
 
 
+def _agency_for_change(request: AuthedRequest, action: str) -> OrgUnit:
+    """Like ``_agency_from`` for a change of an agency-wide register: the user must hold a
+    role for ``action`` over the agency itself (a role on a school or division is not
+    enough). 404 for an agency the user cannot see, 403 without the role."""
+    wanted = int_param(request.GET.get("agency") or request.POST.get("agency"))
+    candidates = selectors.agencies_for(request.user, "documents.view")
+    if wanted:
+        agency = candidates.filter(pk=wanted).first()
+        if agency is None:
+            raise Http404
+        if not permissions.can(request.user, action, agency):
+            raise PermissionDenied
+        return agency
+    allowed = selectors.agencies_to_change(request.user, action)
+    if not allowed:
+        raise PermissionDenied
+    return allowed[0]
+
+
 def _owner_units(user: Any, agency: OrgUnit) -> Any:
     return (
         OrgUnit.objects.subtree_of(agency)

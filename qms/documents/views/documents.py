@@ -23,6 +23,7 @@ from qms.documents.forms import (
 )
 from qms.documents.models import (
     Document,
+    DocumentVersion,
 )
 from qms.documents.services import DocumentError
 from qms.documents.views.common import (
@@ -51,7 +52,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "reviews": list(selectors.open_reviews(user, today)[:20]),
             "today": today,
             "can_create": permissions.has_any_role(user, "documents.edit"),
-            "can_issue": permissions.has_any_role(user, "documents.issue"),
+            "can_issue": bool(selectors.agencies_to_change(user, "documents.issue")),
         },
     )
 
@@ -172,18 +173,19 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     document = selectors.get_document_for_user(user, pk)
     ctx = selectors.document_page(user, document)
-    agency, owner = document.agency, document.owner_unit
+    owner = document.owner_unit
     ctx.update(
         {
             "document": document,
             "today": _today(),
             "can_edit": services.can_edit(user, document),
-            "can_request_change": permissions.can_read_agency_wide(
-                user, "documents.request_change", agency
-            )
-            and document.status == Document.Status.IN_FORCE,
+            "can_request_change": document.status == Document.Status.IN_FORCE
+            and selectors.may_request_change(user, document),
             "can_decide_change": permissions.can(user, "documents.decide_change", owner),
             "can_complete_review": permissions.can(user, "documents.edit", owner),
+            "openable": selectors.documents_openable_by(
+                user, [document.parent_id or 0, *(f.pk for f in ctx["forms"])]
+            ),
             "change_form": ChangeRequestForm(),
             "reason_form": ReasonForm(),
         }
@@ -197,12 +199,19 @@ def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     selectors.require(request.user, "documents.edit", document.owner_unit)
     agency = document.agency
     units = _owner_units(request.user, agency) | OrgUnit.objects.filter(pk=document.owner_unit_id)
+    draft = (
+        document.versions.filter(status__in=DocumentVersion.EDITABLE)
+        .select_related("new_owner_unit")
+        .first()
+        if document.current_version_id
+        else None
+    )
     initial = {
         "kind": document.kind,
-        "owner_unit": document.owner_unit,
+        "owner_unit": (draft and draft.new_owner_unit) or document.owner_unit,
         "parent": document.parent,
         "code": document.code,
-        "title": document.title,
+        "title": (draft and draft.new_title) or document.title,
         "is_tthc": document.is_tthc,
         "tthc_code": document.tthc_code,
         "tthc_field": document.tthc_field,
@@ -227,7 +236,13 @@ def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "documents/document_form.html",
-        {"form": form, "agency": agency, "document": document, "creating": False},
+        {
+            "form": form,
+            "agency": agency,
+            "document": document,
+            "creating": False,
+            "identity_draft": draft,
+        },
     )
 
 

@@ -32,6 +32,7 @@ from qms.documents.models import (
 from qms.documents.services import DocumentError
 from qms.documents.views.common import (
     PAGE_SIZE,
+    _agency_for_change,
     _agency_from,
     _today,
     _url,
@@ -49,7 +50,10 @@ def decision_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "documents/decision_list.html",
-        {"page": page, "can_issue": permissions.has_any_role(request.user, "documents.issue")},
+        {
+            "page": page,
+            "can_issue": bool(selectors.agencies_to_change(request.user, "documents.issue")),
+        },
     )
 
 
@@ -77,7 +81,7 @@ def _decision_initial(agency: OrgUnit) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def decision_create(request: AuthedRequest) -> HttpResponse:
-    agency = _agency_from(request, "documents.issue")
+    agency = _agency_for_change(request, "documents.issue")
     approved = selectors.approved_versions(agency)
     form = DecisionForm(request.POST or None, versions=approved, initial=_decision_initial(agency))
     if request.method == "POST" and form.is_valid():
@@ -147,7 +151,9 @@ def external_list(request: AuthedRequest) -> HttpResponse:
             "agencies": selectors.agencies_for(request.user),
             "agency_id": int_param(g.get("agency")),
             "query_string": g.urlencode(),
-            "can_edit": permissions.has_any_role(request.user, "documents.manage_registers"),
+            "can_edit": bool(
+                selectors.agencies_to_change(request.user, "documents.manage_registers")
+            ),
         },
     )
 
@@ -167,13 +173,22 @@ def _external_input(form: ExternalForm) -> services.ExternalInput:
 
 
 def _require_register(user: Any, agency: OrgUnit) -> None:
-    if not permissions.can_read_agency_wide(user, "documents.manage_registers", agency):
-        raise PermissionDenied
+    """The external register is the agency's: kept by those holding the role over it."""
+    selectors.require(user, "documents.manage_registers", agency)
+
+
+def _record_units(user: Any, agency: OrgUnit) -> Any:
+    """Units whose records list the user keeps (strictly their own scope)."""
+    return (
+        OrgUnit.objects.subtree_of(agency)
+        .active()
+        .filter(permissions.unit_scope_q(user, "documents.manage_registers"))
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def external_create(request: AuthedRequest) -> HttpResponse:
-    agency = _agency_from(request, "documents.manage_registers")
+    agency = _agency_for_change(request, "documents.manage_registers")
     form = ExternalForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,20 +208,24 @@ def external_create(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def external_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ext = selectors.get_external_for_user(request.user, pk)
-    citing = ext.cited_by.filter(archived_at__isnull=True).select_related(
-        "owner_unit", "current_version"
+    citing = list(
+        ext.cited_by.filter(archived_at__isnull=True).select_related(
+            "owner_unit", "current_version"
+        )
     )
+    tasks = list(ext.review_tasks.select_related("document").order_by("due_on"))
     return render(
         request,
         "documents/external_detail.html",
         {
             "ext": ext,
             "citing": citing,
-            "tasks": ext.review_tasks.select_related("document").order_by("due_on"),
-            "today": _today(),
-            "can_edit": permissions.can_read_agency_wide(
-                request.user, "documents.manage_registers", ext.agency
+            "tasks": tasks,
+            "openable": selectors.documents_openable_by(
+                request.user, [d.pk for d in citing] + [t.document_id for t in tasks]
             ),
+            "today": _today(),
+            "can_edit": permissions.can(request.user, "documents.manage_registers", ext.agency),
         },
     )
 
@@ -299,6 +318,7 @@ def record_list(request: AuthedRequest) -> HttpResponse:
         q=g.get("q", ""),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    rows = list(page)
     return render(
         request,
         "documents/record_list.html",
@@ -309,6 +329,16 @@ def record_list(request: AuthedRequest) -> HttpResponse:
             "agency_id": int_param(g.get("agency")),
             "query_string": g.urlencode(),
             "can_edit": permissions.has_any_role(request.user, "documents.manage_registers"),
+            # Row links only where they open: the user's own records lists and documents.
+            "editable_units": set(
+                OrgUnit.objects.filter(
+                    permissions.unit_scope_q(request.user, "documents.manage_registers"),
+                    pk__in={r.owner_unit_id for r in rows},
+                ).values_list("pk", flat=True)
+            ),
+            "openable": selectors.documents_openable_by(
+                request.user, [r.document_id or 0 for r in rows]
+            ),
         },
     )
 
@@ -331,7 +361,9 @@ def _record_input(form: RecordForm) -> services.RecordInput:
 @require_http_methods(["GET", "POST"])
 def record_create(request: AuthedRequest) -> HttpResponse:
     agency = _agency_from(request, "documents.manage_registers")
-    units = OrgUnit.objects.subtree_of(agency).active()
+    units = _record_units(request.user, agency)
+    if not units.exists():
+        raise PermissionDenied
     form = RecordForm(request.POST or None, agency=agency, owner_units=units)
     if request.method == "POST" and form.is_valid():
         try:
@@ -347,8 +379,11 @@ def record_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     record = selectors.get_record_for_user(request.user, pk)
-    _require_register(request.user, record.agency)
-    units = OrgUnit.objects.subtree_of(record.agency).active()
+    # A records list entry belongs to its unit: changed (or archived) only by who keeps that
+    # unit's list; moving it to another unit needs the role there too (the form offers only
+    # the user's own units).
+    selectors.require(request.user, "documents.manage_registers", record.owner_unit)
+    units = _record_units(request.user, record.agency)
     initial = {
         f: getattr(record, f)
         for f in (
@@ -413,7 +448,7 @@ def review_complete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def settings_edit(request: AuthedRequest) -> HttpResponse:
-    agency = _agency_from(request, "documents.manage_settings")
+    agency = _agency_for_change(request, "documents.manage_settings")
     current = services.settings_for(agency)
     form = SettingsForm(
         request.POST or None,
@@ -445,7 +480,7 @@ def settings_edit(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "agency": agency,
-            "agencies": selectors.agencies_for(request.user, "documents.manage_settings"),
+            "agencies": selectors.agencies_to_change(request.user, "documents.manage_settings"),
         },
     )
 
@@ -464,6 +499,8 @@ def import_list(request: AuthedRequest) -> HttpResponse:
     errors: list[imports.RowError] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        if not imports.may_import(request.user, d["agency"], d["list_kind"]):
+            raise PermissionDenied
         try:
             result = imports.import_list(
                 actor=request.user, agency=d["agency"], list_kind=d["list_kind"], upload=d["file"]
@@ -494,6 +531,8 @@ def task_links(request: AuthedRequest, task_pk: int) -> HttpResponse:
     from qms.planning import selectors as planning
 
     task = planning.get_task_for_user(request.user, task_pk, "planning.edit_plan")
+    # Linking documents edits the agency's plan: a role over the plan's agency itself.
+    selectors.require(request.user, "planning.edit_plan", task.plan.agency)
     docs = selectors.linkable_documents(task.plan.agency)
     current = [link.document for link in task.document_links.select_related("document")]
     form = LinkForm(request.POST or None, documents=docs, initial={"documents": current})

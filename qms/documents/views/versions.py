@@ -73,6 +73,7 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     content = version.content or {}
     step_times = [s.get("time", "") for s in content.get("steps", [])]
     ack = version.acknowledgements.filter(user=request.user).first()
+    forms = list(version.document.forms.filter(archived_at__isnull=True))
     return render(
         request,
         "documents/version_detail.html",
@@ -96,9 +97,11 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             if version.document.is_tthc or step_times
             else None,
             "trail": selectors.version_trail(version),
+            "actors": selectors.version_actors(version),
             "signers": selectors.signature_block(version),
             "references": list(version.document.references.all()),
-            "forms": list(version.document.forms.filter(archived_at__isnull=True)),
+            "forms": forms,
+            "openable": selectors.documents_openable_by(request.user, [f.pk for f in forms]),
             "records": list(version.document.records.filter(archived_at__isnull=True)),
             "actions": _version_actions(request.user, version),
             "comment_form": CommentForm(),
@@ -317,9 +320,7 @@ def _obsolete_note(version: DocumentVersion) -> str:
 @require_POST
 def change_request_create(request: AuthedRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk)
-    if not permissions.can_read_agency_wide(
-        request.user, "documents.request_change", document.agency
-    ):
+    if not selectors.may_request_change(request.user, document):
         raise PermissionDenied
     form = ChangeRequestForm(request.POST)
     if not form.is_valid():
