@@ -175,6 +175,7 @@ class Outbox:
         self.load(recipients)
         ct = ContentType.objects.get_for_model(obj) if obj is not None else None
         policy = self._policies.get(agency_id or 0)
+        written = False
         for user_id in recipients:
             user = self._users.get(user_id)
             if user is None:
@@ -191,8 +192,6 @@ class Outbox:
                 channels = [Channel.IN_APP]
                 if user.email:
                     channels.append(Channel.EMAIL)
-                if policy and policy.webhook_url:
-                    channels.append(Channel.WEBHOOK)
             for channel in channels:
                 if data.kind not in {Kind.WEEKLY_SUMMARY, Kind.DIGEST} and not self._enabled(
                     user_id, data.kind, channel
@@ -225,6 +224,41 @@ class Outbox:
                         dedupe_key=f"{key}:{user_id}:{channel}" if key else None,
                     )
                 )
+                written = True
+        if written and policy and policy.webhook_url and data.kind != Kind.DIGEST:
+            self._add_webhook(data=data, ct=ct, obj=obj, agency_id=agency_id, key=key)
+
+    def _add_webhook(
+        self,
+        *,
+        data: MessageData,
+        ct: ContentType | None,
+        obj: models.Model | None,
+        agency_id: int | None,
+        key: str | None,
+    ) -> None:
+        """One delivery per event (no recipient), in the site's language."""
+        cache_key = (id(data), settings.LANGUAGE_CODE)
+        if cache_key not in self._rendered:
+            self._keep.append(data)
+            self._rendered[cache_key] = render(data, settings.LANGUAGE_CODE)
+        subject, body = self._rendered[cache_key]
+        self.rows.append(
+            Notification(
+                recipient_id=None,
+                agency_id=agency_id,
+                kind=data.kind,
+                channel=Channel.WEBHOOK,
+                subject=subject,
+                body=body,
+                url=data.url,
+                content_type=ct,
+                object_id=obj.pk if obj is not None else None,
+                state=State.PENDING,
+                created_at=self.now,
+                dedupe_key=f"{key}:webhook" if key else None,
+            )
+        )
 
     def flush(self) -> int:
         """Insert what was collected in one statement; occurrences already written (same

@@ -141,7 +141,10 @@ def test_a_pass_that_died_while_sending_does_not_resend(personas: dict[str, Any]
     row = queue_task_reminder(personas["staff_a"])
     now = timezone.now()
     Notification.objects.filter(pk=row.pk).update(
-        state=State.SENDING, claim="x", claimed_at=now - datetime.timedelta(minutes=20)
+        state=State.SENDING,
+        claim="x",
+        claimed_at=now - datetime.timedelta(minutes=20),
+        attempt_at=now - datetime.timedelta(minutes=20),
     )
     stats = send_pending(now)
     row.refresh_from_db()

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import sys
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from qms.notifications.periodic import run_pass
+from qms.notifications.periodic import failed_phases, run_pass
 
 
 class Command(BaseCommand):
     help = (
         "Compute due reminders, escalations, digests and weekly summaries, then send what "
-        "is pending. Safe to run often and safe when two copies overlap."
+        "is pending. Safe to run often and safe when two copies overlap. Exits with 1 "
+        "when a phase failed (the other phases still ran)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -43,6 +45,11 @@ class Command(BaseCommand):
             summary = ", ".join(f"{k}={v}" for k, v in sorted(stats.items()) if v)
             stamp = timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M:%S")
             self.stdout.write(f"{stamp} run_periodic: {summary or 'nothing to do'}")
+            failed = failed_phases(stats)
+            if failed:
+                self.stderr.write(f"run_periodic: failed phases: {', '.join(failed)} (see log)")
             if not options["loop"]:
+                if failed:
+                    sys.exit(1)
                 break
             time.sleep(options["loop"])
