@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.utils import timezone
 from qms.accounts.models import CommitteeMember, Role, RoleAssignment, User
 from qms.audittrail.services import logentry_create, snapshot
 from qms.core.models import OrgUnit
+from qms.notifications import webhooks
 from qms.notifications.messages import DocumentFacts, MessageData, TaskFacts, render
 from qms.notifications.models import (
     Channel,
@@ -650,6 +652,12 @@ def policy_save(*, actor: User, policy: ReminderPolicy, data: dict[str, Any]) ->
         "webhook_enabled",
     ]
     before = snapshot(policy, fields) if policy.pk else {}
+    url = data.get("webhook_url") or ""
+    if url and url != policy.webhook_url:
+        try:
+            webhooks.vet(url)  # the form checked it too; DNS may have changed since
+        except webhooks.WebhookRefused as exc:
+            raise ValidationError({"webhook_url": str(exc)}) from exc
     for name in fields:
         if name in data:
             setattr(policy, name, data[name])

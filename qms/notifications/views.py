@@ -71,6 +71,15 @@ def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("notifications:inbox")
 
 
+def _safe_next(request: AuthedRequest, fallback: str) -> str:
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return fallback
+
+
 @require_POST
 def mark_read(request: AuthedRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
@@ -79,10 +88,7 @@ def mark_read(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("All notifications marked as read."))
     elif count:
         messages.success(request, _("Marked as read."))
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("notifications:inbox")
+    return redirect(_safe_next(request, reverse("notifications:inbox")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,15 +207,6 @@ def outbox(request: AuthedRequest) -> HttpResponse:
         "notifications/outbox.html",
         {"form": form, "page": page, "counts": counts, "states": State},
     )
-
-
-def _safe_next(request: AuthedRequest, fallback: str) -> str:
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return fallback
 
 
 @require_POST
