@@ -88,6 +88,59 @@ def test_inbox_queries_do_not_grow(client_as, personas, django_assert_max_num_qu
         client.get(reverse("notifications:inbox"))
 
 
+def _outgoing(org, personas, n, channel=Channel.EMAIL):
+    for i in range(n):
+        Notification.objects.create(
+            recipient=None if channel == Channel.WEBHOOK else personas["staff_a"],
+            agency=org.agency,
+            kind=Kind.TASK_OVERDUE,
+            channel=channel,
+            subject=f"Quá hạn {i}",
+            body="…",
+            state=State.DEAD,
+            created_at=datetime.datetime.now(datetime.UTC),
+        )
+
+
+def test_outbox_queries_do_not_grow_and_webhook_rows_show_the_agency(
+    client_as, org, personas, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("agency_admin")
+    _outgoing(org, personas, 1)
+    _outgoing(org, personas, 1, Channel.WEBHOOK)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("notifications:outbox")).status_code == 200
+    _outgoing(org, personas, 20)
+    _outgoing(org, personas, 20, Channel.WEBHOOK)
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        response = client.get(reverse("notifications:outbox"))
+    content = response.content.decode()
+    assert "Agency webhook" in content or "Webhook của cơ quan" in content
+    assert org.agency.display_name in content
+
+
+def test_email_timeout_comes_from_the_email_url_or_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    def timeout(**env):
+        code = "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_TIMEOUT)"
+        run_env = {k: v for k, v in os.environ.items() if k != "EMAIL_TIMEOUT"}
+        run_env.update(DJANGO_SETTINGS_MODULE="config.settings.dev", **env)
+        out = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], env=run_env, capture_output=True, text=True, check=True
+        )
+        return int(out.stdout.strip())
+
+    assert timeout(EMAIL_URL="smtp://mail.example.vn:25") == 20
+    assert timeout(EMAIL_URL="smtp+tls://u:p@mail.example.vn:587/?timeout=7") == 7
+    assert timeout(EMAIL_URL="smtp://mail.example.vn:25/?timeout=7", EMAIL_TIMEOUT="9") == 9
+
+
 def test_preferences_round_trip(client_as, personas):
     client = client_as("staff_a")
     data = {"email_mode": "daily", "digest_hour": "16"}

@@ -196,3 +196,49 @@ def test_the_form_accepts_a_public_https_host(
     )
     assert response.status_code == 302
     assert ReminderPolicy.objects.get().webhook_url == "https://tinnhan.hungyen.gov.vn/eiso"
+
+
+@pytest.fixture
+def tls_receiver(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """An HTTPS receiver on 127.0.0.1 with a certificate for eiso-hook.invalid, trusted
+    by the webhook's TLS context for this test only."""
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import HTTPServer
+
+    openssl = shutil.which("openssl")
+    if not openssl:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(  # noqa: S603
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=eiso-hook.invalid"]
+        + ["-addext", "subjectAltName=DNS:eiso-hook.invalid"],
+        check=True,
+        capture_output=True,
+    )
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Receiver.received, Receiver.status = [], 200
+    real = ssl.create_default_context
+    monkeypatch.setattr(webhooks.ssl, "create_default_context", lambda: real(cafile=str(cert)))
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_goes_to_the_vetted_address_and_checks_the_certificate(tls_receiver: Any) -> None:
+    port = tls_receiver.server_port
+    good = webhooks.Target("https", "eiso-hook.invalid", port, "/hook", "127.0.0.1")
+    assert webhooks.post(good, {"Content-Type": "application/json"}, b"{}")[0] == 200
+    assert len(Receiver.received) == 1
+    wrong = webhooks.Target("https", "other-hook.invalid", port, "/hook", "127.0.0.1")
+    with pytest.raises(OSError, match="certificate|hostname|match"):
+        webhooks.post(wrong, {"Content-Type": "application/json"}, b"{}")
+    assert len(Receiver.received) == 1
