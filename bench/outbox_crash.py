@@ -1,8 +1,8 @@
 """What a crash of the sending pass can lose or duplicate, measured.
 
 Queues N e-mails, then ROUNDS times starts ``manage.py run_periodic`` against a slow
-real SMTP sink (aiosmtpd, DELAY seconds per message) and ``kill -9``s it after a random
-0.2–3 s, mid-pass. Each round pretends to run 16 minutes after the previous one
+real SMTP sink (aiosmtpd, DELAY seconds per message) and ``kill -9``s it a random 0–1.5 s
+after its first delivery, mid-pass. Each round pretends to run 16 minutes after the previous one
 (``--now``), so the rows the killed pass left behind are stale for the next. A last pass
 runs unkilled. Then it compares the sink with the outbox:
 
@@ -13,6 +13,7 @@ runs unkilled. Then it compares the sink with the outbox:
 * recorded sent but not delivered (must be 0).
 
     .venv/bin/python bench/outbox_crash.py [N] [ROUNDS] [DELAY]   # 200 30 0.02
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/eiso_bench .venv/bin/python bench/outbox_crash.py
 """
 
 from __future__ import annotations
@@ -49,9 +50,9 @@ def _free_port() -> int:
 PORT = _free_port()
 for suffix in ("", "-wal", "-shm", "-journal"):
     Path(f"{DB}{suffix}").unlink(missing_ok=True)
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{DB}")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="config.settings.dev",
-    DATABASE_URL=f"sqlite:///{DB}",
     EMAIL_URL=f"smtp://127.0.0.1:{PORT}",
     LOG_LEVEL="CRITICAL",
 )
@@ -79,6 +80,9 @@ class Sink:
         self.ids[str(message["Message-ID"])] += 1
         return "250 Message accepted"
 
+    def total(self) -> int:
+        return sum(self.ids.values())
+
 
 def queue() -> None:
     user = User.objects.create_user(username="nhan", email="nhan@example.vn", password="x")
@@ -96,20 +100,28 @@ def queue() -> None:
     )
 
 
-def run(now: datetime.datetime, kill_after: float | None) -> None:
+def run(sink: Sink, now: datetime.datetime, kill_after: float | None) -> bool:
+    """One pass; with ``kill_after``, SIGKILL it that long after its first delivery.
+    Returns whether it was killed while running."""
     command = [sys.executable, str(ROOT / "manage.py"), "run_periodic", "--now", now.isoformat()]
+    before = sink.total()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     if kill_after is None:
         proc.wait()
-        return
+        return False
+    while sink.total() == before and proc.poll() is None:
+        time.sleep(0.01)  # wait until it is really sending
     time.sleep(kill_after)
-    if proc.poll() is None:
+    alive = proc.poll() is None
+    if alive:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    return alive
 
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)  # a PostgreSQL database is reused
     queue()
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=PORT)
@@ -121,10 +133,10 @@ def main() -> None:
         for i in range(ROUNDS):
             if not Notification.objects.filter(state__in=[State.PENDING, State.SENDING]).exists():
                 break
-            run(start + datetime.timedelta(minutes=16 * i), random.uniform(0.2, 3.0))  # noqa: S311
-            killed += 1
+            at = start + datetime.timedelta(minutes=16 * i)
+            killed += run(sink, at, random.uniform(0.0, 1.5))  # noqa: S311
         for j in range(3):  # unkilled passes finish the rest
-            run(start + datetime.timedelta(minutes=16 * (ROUNDS + j)), None)
+            run(sink, start + datetime.timedelta(minutes=16 * (ROUNDS + j)), None)
     finally:
         controller.stop()
     rows = {r.pk: r for r in Notification.objects.all()}

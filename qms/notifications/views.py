@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -269,9 +269,13 @@ def policy(request: AuthedRequest) -> HttpResponse:
     if not can_edit:
         _read_only(form)
     if request.method == "POST" and form.is_valid():
-        services.policy_save(actor=request.user, policy=instance, data=form.cleaned_data)
-        messages.success(request, _("Reminder settings saved."))
-        return redirect(f"{reverse('notifications:policy')}?agency={agency.pk}")
+        try:
+            services.policy_save(actor=request.user, policy=instance, data=form.cleaned_data)
+        except ValidationError as exc:  # e.g. the webhook host now resolves inside
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Reminder settings saved."))
+            return redirect(f"{reverse('notifications:policy')}?agency={agency.pk}")
     return render(
         request,
         "notifications/policy.html",

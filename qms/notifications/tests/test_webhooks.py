@@ -242,3 +242,16 @@ def test_https_goes_to_the_vetted_address_and_checks_the_certificate(tls_receive
     with pytest.raises(OSError, match="certificate|hostname|match"):
         webhooks.post(wrong, {"Content-Type": "application/json"}, b"{}")
     assert len(Receiver.received) == 1
+
+
+def test_dns_changing_between_the_form_and_the_save_is_caught(
+    client_as: Any, org: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = iter([["14.225.254.1"], ["10.0.0.7"]])  # the form's lookup, then the service's
+    monkeypatch.setattr(webhooks, "_resolve", lambda host, port: next(answers))
+    with translation.override("en"):
+        response = client_as("iso_office").post(
+            reverse("notifications:policy"), _policy_data("https://tinnhan.hungyen.gov.vn/eiso")
+        )
+    assert response.status_code == 200 and "10.0.0.7" in response.content.decode()
+    assert not ReminderPolicy.objects.exists()
