@@ -213,3 +213,27 @@ def test_email_timeout_is_set_and_checked(settings: Any) -> None:
     assert [c.id for c in outbox_timeouts()] == ["notifications.E001"]
     settings.EMAIL_TIMEOUT = 120
     assert [c.id for c in outbox_timeouts()] == ["notifications.E002"]
+
+
+def test_sigterm_gives_back_the_untried_rows_at_once(
+    monkeypatch: pytest.MonkeyPatch, five: list[Notification]
+) -> None:
+    """systemd stops the timer's pass while it sends the 2nd row."""
+    import os
+    import signal
+
+    real = sending._email_message
+
+    def fake(n: Notification, conn: object) -> Any:
+        if n.pk == five[1].pk:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real(n, conn)
+
+    monkeypatch.setattr(sending, "_email_message", fake)
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("run_periodic")
+    assert exit_info.value.code == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler is put back
+    states = dict(Notification.objects.filter(channel=Channel.EMAIL).values_list("pk", "state"))
+    assert [states[r.pk] for r in five] == [State.SENT, State.SENDING] + [State.PENDING] * 3
