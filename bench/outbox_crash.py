@@ -12,7 +12,7 @@ runs unkilled. Then it compares the sink with the outbox:
   the pass was killed) — split into delivered anyway / not delivered;
 * recorded sent but not delivered (must be 0).
 
-    .venv/bin/python bench/outbox_crash.py [N] [ROUNDS] [DELAY]   # 200 30 0.02
+    .venv/bin/python bench/outbox_crash.py [N] [ROUNDS] [DELAY] [KILL|TERM]   # 200 30 0.02 KILL
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/eiso_bench .venv/bin/python bench/outbox_crash.py
 """
 
@@ -37,6 +37,7 @@ DB = ROOT / "bench" / "outbox_crash.sqlite3"
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 30
 DELAY = float(sys.argv[3]) if len(sys.argv) > 3 else 0.02
+SIGNAL = signal.Signals[f"SIG{sys.argv[4].upper()}"] if len(sys.argv) > 4 else signal.SIGKILL
 
 
 def _free_port() -> int:
@@ -114,7 +115,7 @@ def run(sink: Sink, now: datetime.datetime, kill_after: float | None) -> bool:
     time.sleep(kill_after)
     alive = proc.poll() is None
     if alive:
-        os.kill(proc.pid, signal.SIGKILL)
+        os.kill(proc.pid, SIGNAL)
     proc.wait()
     return alive
 
@@ -128,13 +129,16 @@ def main() -> None:
     controller.start()
     random.seed(12)
     start = timezone.now()
-    killed = 0
+    killed = left_claimed = 0
     try:
         for i in range(ROUNDS):
             if not Notification.objects.filter(state__in=[State.PENDING, State.SENDING]).exists():
                 break
             at = start + datetime.timedelta(minutes=16 * i)
             killed += run(sink, at, random.uniform(0.0, 1.5))  # noqa: S311
+            left_claimed += Notification.objects.filter(
+                state=State.SENDING, attempt_at__isnull=True
+            ).count()
         for j in range(3):  # unkilled passes finish the rest
             run(sink, start + datetime.timedelta(minutes=16 * (ROUNDS + j)), None)
     finally:
@@ -146,7 +150,8 @@ def main() -> None:
     ]
     report = {
         "rows": N,
-        "passes killed": killed,
+        "passes killed": f"{killed} ({SIGNAL.name})",
+        "claimed, untried, left behind by the kills (then released)": left_claimed,
         "delivered": len(delivered),
         "duplicates": sum(c - 1 for c in sink.ids.values() if c > 1),
         "interrupted (dead, to check)": len(interrupted),

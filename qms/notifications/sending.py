@@ -111,9 +111,9 @@ def release(tokens: list[str]) -> int:
     ).update(state=State.PENDING, claim="", claimed_at=None)
 
 
-def claim(now: datetime.datetime, limit: int = 10) -> list[Notification]:
+def claim(now: datetime.datetime, limit: int = 10, token: str = "") -> list[Notification]:
     """Take up to ``limit`` due rows for this pass; nobody else can take them."""
-    token = uuid.uuid4().hex
+    token = token or uuid.uuid4().hex
     due = Notification.objects.filter(
         state=State.PENDING, channel__in=[Channel.EMAIL, Channel.WEBHOOK]
     ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
@@ -317,10 +317,12 @@ def send_pending(
     tokens: list[str] = []
     try:
         while limit > 0 and time.monotonic() < deadline:
-            batch = claim(now, limit=min(limit, claim_batch()))
+            # The token is known before the claim, so a signal arriving inside it still
+            # lets the ``finally`` give the rows back.
+            tokens.append(uuid.uuid4().hex)
+            batch = claim(now, limit=min(limit, claim_batch()), token=tokens[-1])
             if not batch:
                 break
-            tokens.append(batch[0].claim)
             for n in batch:
                 if time.monotonic() >= deadline:
                     break
