@@ -331,6 +331,6 @@ def send_pending(
             if run.smtp_down and all(n.channel == Channel.EMAIL for n in batch):
                 break  # the mail server is down: the rest waits for the next pass
     finally:
+        run.stats["released"] += release(tokens)  # first: closing SMTP may take a while
         run.close()
-        run.stats["released"] += release(tokens)
     return run.stats

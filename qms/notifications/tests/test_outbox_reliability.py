@@ -237,3 +237,13 @@ def test_sigterm_gives_back_the_untried_rows_at_once(
     assert signal.getsignal(signal.SIGTERM) == before  # the handler is put back
     states = dict(Notification.objects.filter(channel=Channel.EMAIL).values_list("pk", "state"))
     assert [states[r.pk] for r in five] == [State.SENT, State.SENDING] + [State.PENDING] * 3
+
+
+def test_a_pass_stops_at_its_time_budget(settings: Any, five: list[Notification]) -> None:
+    settings.NOTIFY_PASS_SECONDS = 0
+    stats = send_pending()
+    assert stats["sent"] == 0 and mail.outbox == []
+    states = Notification.objects.filter(channel=Channel.EMAIL).values_list("state", flat=True)
+    assert set(states) == {State.PENDING}
+    settings.NOTIFY_PASS_SECONDS = 240
+    assert send_pending()["sent"] == 5
