@@ -134,7 +134,12 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# django-environ puts unknown query options of EMAIL_URL under OPTIONS: take the SMTP
+# timeout from there (smtp+tls://user:pw@host:587/?timeout=20) or from EMAIL_TIMEOUT.
+# Seconds per socket operation; must stay well below NOTIFY_STALE_SECONDS.
+_EMAIL_URL_OPTIONS = EMAIL_CONFIG.pop("OPTIONS", {}) or {}
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=int(_EMAIL_URL_OPTIONS.get("TIMEOUT", 20)))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="eISO <no-reply@eiso.local>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -163,3 +168,11 @@ LOGGING = {
 # Notifications: the outbox is sent by `manage.py run_periodic` (cron / systemd timer).
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
 NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
+# A row whose attempt started this long ago without an outcome is marked dead (its pass
+# died); a claimed row never attempted for this long goes back to pending.
+NOTIFY_STALE_SECONDS = env.int("NOTIFY_STALE_SECONDS", default=15 * 60)
+NOTIFY_CLAIM_BATCH = env.int("NOTIFY_CLAIM_BATCH", default=10)  # rows claimed at once
+NOTIFY_PASS_SECONDS = env.int("NOTIFY_PASS_SECONDS", default=4 * 60)  # sending time per pass
+# Webhooks: https only, public addresses only (see qms/notifications/webhooks.py).
+NOTIFY_WEBHOOK_ALLOW_HTTP = env.bool("NOTIFY_WEBHOOK_ALLOW_HTTP", default=False)
+NOTIFY_WEBHOOK_ALLOWED_HOSTS = env.list("NOTIFY_WEBHOOK_ALLOWED_HOSTS", default=[])

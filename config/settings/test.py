@@ -7,6 +7,9 @@ from .base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The webhook receiver of the tests listens on http://127.0.0.1 (the loopback address is
+# still refused unless a test lists it in NOTIFY_WEBHOOK_ALLOWED_HOSTS).
+NOTIFY_WEBHOOK_ALLOW_HTTP = True
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="eiso-test-media-"))  # noqa: F405
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]

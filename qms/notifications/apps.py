@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "qms.notifications"
     label = "notifications"
     verbose_name = _("Notifications and reminders")
+
+    def ready(self) -> None:
+        from qms.notifications import checks  # noqa: F401 - registers the system checks

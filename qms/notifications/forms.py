@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qms.core.forms import BaseForm, BaseModelForm
+from qms.notifications import webhooks
 from qms.notifications.models import (
     USER_KINDS,
     Channel,
@@ -112,6 +113,15 @@ class PolicyForm(BaseModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["webhook_url"].initial = self.instance.webhook_url
+
+    def clean_webhook_url(self) -> str:
+        url: str = self.cleaned_data.get("webhook_url") or ""
+        if url:
+            try:
+                webhooks.vet(url)
+            except webhooks.WebhookRefused as exc:
+                raise forms.ValidationError(str(exc), code="webhook_refused") from exc
+        return url
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

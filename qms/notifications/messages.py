@@ -7,6 +7,7 @@ render thousands of reminders without touching the database again.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +127,16 @@ def render(data: MessageData, language: str) -> tuple[str, str]:
     """(subject, plain-text body) in ``language``."""
     with translation.override(language):
         subject, lines = _build(data)
-    return (SUBJECT_PREFIX + subject)[:255], "\n".join(lines).strip()
+    return one_line(SUBJECT_PREFIX + subject)[:255], "\n".join(lines).strip()
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A subject line: CR, LF, tabs and other control characters become one space (a
+    title pasted with a line break must not break the mail header)."""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def _build(d: MessageData) -> tuple[str, list[str]]:  # noqa: C901 - one branch per kind

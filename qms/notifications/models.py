@@ -1,7 +1,8 @@
 """The outbox: every notification is a row first, written in the transaction of the
 change that caused it, and sent later by ``run_periodic``.
 
-One row per recipient and channel. ``dedupe_key`` is unique: a reminder occurrence
+One row per recipient and channel (e-mail, in eISO); a webhook row has no recipient: one
+delivery per event, not one per person. ``dedupe_key`` is unique: a reminder occurrence
 ("task 12, due in 3 days, due date 2026-03-10, e-mail") can be written only once, however
 many passes run or overlap.
 """
@@ -83,6 +84,9 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.PROTECT,
         related_name="notifications",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a webhook delivery: one per event."),
     )
     agency = models.ForeignKey(
         "core.OrgUnit",
@@ -109,6 +113,9 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claim = models.CharField(max_length=32, blank=True, editable=False)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the attempt of the current claim started; empty while claimed but not yet tried
+    # (such a row goes back to pending if its pass dies).
+    attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     digest = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="items"
@@ -133,7 +140,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
+        to = self.recipient if self.recipient_id else self.agency
+        return f"{self.get_channel_display()} → {to}: {self.subject}"
 
 
 class NotificationSettings(models.Model):
@@ -233,7 +241,9 @@ class ReminderPolicy(models.Model):
         _("webhook secret"),
         max_length=128,
         blank=True,
-        help_text=_("Messages are signed with HMAC-SHA256 of the body with this secret."),
+        help_text=_(
+            "Messages are signed with HMAC-SHA256 of the timestamp and the body with this secret."
+        ),
     )
     webhook_enabled = models.BooleanField(_("send to the webhook"), default=False)
 

@@ -1,10 +1,17 @@
-"""The periodic pass: compute what is due, then send it."""
+"""The periodic pass: compute what is due, then send it.
+
+Each phase is isolated: an exception in one (reminders, a registered job, weekly
+summaries, digests, sending) is logged, counted as ``<phase>.failed`` and the next phase
+still runs; ``run_periodic`` then exits with status 1.
+"""
 
 from __future__ import annotations
 
 import datetime
 import logging
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 
@@ -20,20 +27,34 @@ from qms.notifications.sending import send_pending
 logger = logging.getLogger(__name__)
 
 
+def _phase(stats: Counter[str], name: str, job: Callable[[], Any]) -> None:
+    try:
+        result = job()
+    except Exception:  # one failing phase must not stop the others, least of all sending
+        logger.exception("periodic phase %s failed", name)
+        stats[f"{name}.failed"] += 1
+        return
+    if isinstance(result, Counter | dict):
+        for key, value in result.items():
+            stats[f"{name}.{key}"] += value
+    else:
+        stats[name] += int(result or 0)
+
+
 def run_pass(now: datetime.datetime | None = None) -> Counter[str]:
     now = now or timezone.now()
     cal = WorkCalendar()
     stats: Counter[str] = Counter()
-    for key, value in compute_task_reminders(now, cal).items():
-        stats[f"reminders.{key}"] += value
+    _phase(stats, "reminders", lambda: compute_task_reminders(now, cal))
     for name, job in periodic.jobs().items():
-        try:
-            stats[name] += job(now, cal)
-        except Exception:  # one failing job must not stop reminders and sending
-            logger.exception("periodic job %s failed", name)
-            stats[f"{name}.failed"] += 1
-    stats["weekly"] = compute_weekly_summaries(now, cal)
-    stats["digests"] = compute_digests(now, cal)
-    for key, value in send_pending(now).items():
-        stats[f"send.{key}"] += value
+        _phase(stats, name, lambda job=job: job(now, cal))  # type: ignore[misc]
+    _phase(stats, "weekly", lambda: compute_weekly_summaries(now, cal))
+    _phase(stats, "digests", lambda: compute_digests(now, cal))
+    _phase(stats, "send", lambda: send_pending(now))
     return stats
+
+
+def failed_phases(stats: Counter[str]) -> list[str]:
+    return sorted(
+        k.removesuffix(".failed") for k, v in stats.items() if k.endswith(".failed") and v
+    )

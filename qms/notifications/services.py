@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.utils import timezone
 from qms.accounts.models import CommitteeMember, Role, RoleAssignment, User
 from qms.audittrail.services import logentry_create, snapshot
 from qms.core.models import OrgUnit
+from qms.notifications import webhooks
 from qms.notifications.messages import DocumentFacts, MessageData, TaskFacts, render
 from qms.notifications.models import (
     Channel,
@@ -176,6 +178,7 @@ class Outbox:
         self.load(recipients)
         ct = ContentType.objects.get_for_model(obj) if obj is not None else None
         policy = self._policies.get(agency_id or 0)
+        written = False
         for user_id in recipients:
             user = self._users.get(user_id)
             if user is None:
@@ -192,8 +195,6 @@ class Outbox:
                 channels = [Channel.IN_APP]
                 if user.email:
                     channels.append(Channel.EMAIL)
-                if policy and policy.webhook_url:
-                    channels.append(Channel.WEBHOOK)
             for channel in channels:
                 if data.kind not in {Kind.WEEKLY_SUMMARY, Kind.DIGEST} and not self._enabled(
                     user_id, data.kind, channel
@@ -226,6 +227,41 @@ class Outbox:
                         dedupe_key=f"{key}:{user_id}:{channel}" if key else None,
                     )
                 )
+                written = True
+        if written and policy and policy.webhook_url and data.kind != Kind.DIGEST:
+            self._add_webhook(data=data, ct=ct, obj=obj, agency_id=agency_id, key=key)
+
+    def _add_webhook(
+        self,
+        *,
+        data: MessageData,
+        ct: ContentType | None,
+        obj: models.Model | None,
+        agency_id: int | None,
+        key: str | None,
+    ) -> None:
+        """One delivery per event (no recipient), in the site's language."""
+        cache_key = (id(data), settings.LANGUAGE_CODE)
+        if cache_key not in self._rendered:
+            self._keep.append(data)
+            self._rendered[cache_key] = render(data, settings.LANGUAGE_CODE)
+        subject, body = self._rendered[cache_key]
+        self.rows.append(
+            Notification(
+                recipient_id=None,
+                agency_id=agency_id,
+                kind=data.kind,
+                channel=Channel.WEBHOOK,
+                subject=subject,
+                body=body,
+                url=data.url,
+                content_type=ct,
+                object_id=obj.pk if obj is not None else None,
+                state=State.PENDING,
+                created_at=self.now,
+                dedupe_key=f"{key}:webhook" if key else None,
+            )
+        )
 
     def flush(self) -> int:
         """Insert what was collected in one statement; occurrences already written (same
@@ -617,6 +653,12 @@ def policy_save(*, actor: User, policy: ReminderPolicy, data: dict[str, Any]) ->
         "webhook_enabled",
     ]
     before = snapshot(policy, fields) if policy.pk else {}
+    url = data.get("webhook_url") or ""
+    if url and url != policy.webhook_url:
+        try:
+            webhooks.vet(url)  # the form checked it too; DNS may have changed since
+        except webhooks.WebhookRefused as exc:
+            raise ValidationError({"webhook_url": str(exc)}) from exc
     for name in fields:
         if name in data:
             setattr(policy, name, data[name])

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -71,6 +71,15 @@ def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("notifications:inbox")
 
 
+def _safe_next(request: AuthedRequest, fallback: str) -> str:
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return fallback
+
+
 @require_POST
 def mark_read(request: AuthedRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
@@ -79,10 +88,7 @@ def mark_read(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("All notifications marked as read."))
     elif count:
         messages.success(request, _("Marked as read."))
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("notifications:inbox")
+    return redirect(_safe_next(request, reverse("notifications:inbox")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -205,39 +211,71 @@ def outbox(request: AuthedRequest) -> HttpResponse:
 
 @require_POST
 def outbox_action(request: AuthedRequest, pk: int) -> HttpResponse:
-    n = get_object_or_404(_outbox_scope(request.user), pk=pk)
+    """Retry or cancel: seen in the (wider) reading scope, decided on the row's own agency
+    (or, without one, its recipient's unit) with the strict ``can``."""
+    n = get_object_or_404(
+        _outbox_scope(request.user).select_related("agency", "recipient__unit"), pk=pk
+    )
+    target = n.agency or (n.recipient.unit if n.recipient else None)
+    if target is None or not permissions.can(request.user, "notifications.manage_outbox", target):
+        raise PermissionDenied
     if request.POST.get("action") == "cancel":
         services.notification_cancel(actor=request.user, notification=n)
         messages.success(request, _("Message cancelled."))
     else:
         services.notification_retry(actor=request.user, notification=n)
         messages.success(request, _("Message queued again; it goes out with the next pass."))
-    return redirect(request.POST.get("next") or reverse("notifications:outbox"))
+    return redirect(_safe_next(request, reverse("notifications:outbox")))
 
 
 def _policy_agencies(user: User) -> QuerySet[OrgUnit]:
+    """Agencies whose reminder settings the user may *read* (a role inside the agency)."""
     return OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True).filter(
         permissions.agency_scope_q_for_reading(user, "notifications.manage_policy")
     )
 
 
-@require_http_methods(["GET", "POST"])
-def policy(request: AuthedRequest) -> HttpResponse:
-    agencies = _policy_agencies(request.user)
-    if not agencies.exists():
-        raise PermissionDenied
+def _policy_agency(request: AuthedRequest, agencies: QuerySet[OrgUnit]) -> OrgUnit:
     agency_param = request.GET.get("agency", "")
     agency = agencies.filter(pk=agency_param).first() if agency_param.isdigit() else None
     own = request.user.unit.agency if request.user.unit else None
     agency = agency or (own if own and agencies.filter(pk=own.pk).exists() else agencies.first())
     if agency is None:
         raise PermissionDenied
+    return agency
+
+
+def _read_only(form: PolicyForm) -> None:
+    for field in form.fields.values():
+        field.disabled = True
+    url = form.fields["webhook_url"].initial or ""
+    if url:  # the path of a webhook URL often is its credential: show the host only
+        form.fields["webhook_url"].initial = url.split("//", 1)[-1].split("/", 1)[0]
+
+
+@require_http_methods(["GET", "POST"])
+def policy(request: AuthedRequest) -> HttpResponse:
+    """Read by anyone managing reminders inside the agency; changed only by a role held on
+    the agency itself (a school's or a division's ISO officer cannot)."""
+    agencies = _policy_agencies(request.user)
+    if not agencies.exists():
+        raise PermissionDenied
+    agency = _policy_agency(request, agencies)
+    can_edit = permissions.can(request.user, "notifications.manage_policy", agency)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
     instance = services.policy_for(agency)
     form = PolicyForm(request.POST or None, instance=instance)
+    if not can_edit:
+        _read_only(form)
     if request.method == "POST" and form.is_valid():
-        services.policy_save(actor=request.user, policy=instance, data=form.cleaned_data)
-        messages.success(request, _("Reminder settings saved."))
-        return redirect(f"{reverse('notifications:policy')}?agency={agency.pk}")
+        try:
+            services.policy_save(actor=request.user, policy=instance, data=form.cleaned_data)
+        except ValidationError as exc:  # e.g. the webhook host now resolves inside
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Reminder settings saved."))
+            return redirect(f"{reverse('notifications:policy')}?agency={agency.pk}")
     return render(
         request,
         "notifications/policy.html",
@@ -246,6 +284,7 @@ def policy(request: AuthedRequest) -> HttpResponse:
             "agency": agency,
             "agencies": agencies,
             "has_secret": bool(instance.webhook_secret),
+            "can_edit": can_edit,
         },
     )
 

@@ -9,72 +9,18 @@ import email.policy
 import hashlib
 import hmac
 import json
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import time
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from qms.notifications.messages import MessageData, TaskFacts
-from qms.notifications.models import Channel, Kind, Notification, ReminderPolicy, State
+from qms.notifications.models import Channel, Notification, ReminderPolicy, State
 from qms.notifications.sending import send_pending
-from qms.notifications.services import Outbox
+from qms.notifications.tests.outbox_helpers import Inbox, Receiver, queue_task_reminder
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_settings(settings: Any) -> Any:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = free_port()
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    settings.SITE_URL = "https://eiso.hungyen.gov.vn"
-    return settings
-
-
-def queue_task_reminder(user: Any, task_pk: int = 42) -> Notification:
-    facts = TaskFacts(
-        pk=task_pk,
-        number=6,
-        content="Đánh giá nội bộ",
-        plan_label="187/KH-SGDĐT (2022)",
-        agency_name="Sở Giáo dục và Đào tạo Hưng Yên",
-        lead_names="Lãnh đạo Sở, Ban ISO",
-        timing_text="Từ 01/6 đến 30/7/2022",
-        due=datetime.date(2022, 7, 30),
-        url=f"/plans/tasks/{task_pk}/",
-    )
-    box = Outbox()
-    box.add(
-        recipients=[user.pk],
-        data=MessageData(kind=Kind.TASK_DUE_SOON, task=facts, days=3, url=facts.url),
-        obj=None,
-        agency_id=user.unit.agency_id,
-    )
-    box.flush()
-    return Notification.objects.get(recipient=user, channel=Channel.EMAIL)
 
 
 def test_email_reaches_a_real_smtp_server(smtp_settings: Any, personas: dict[str, Any]) -> None:
@@ -141,39 +87,15 @@ def test_a_pass_that_died_while_sending_does_not_resend(personas: dict[str, Any]
     row = queue_task_reminder(personas["staff_a"])
     now = timezone.now()
     Notification.objects.filter(pk=row.pk).update(
-        state=State.SENDING, claim="x", claimed_at=now - datetime.timedelta(minutes=20)
+        state=State.SENDING,
+        claim="x",
+        claimed_at=now - datetime.timedelta(minutes=20),
+        attempt_at=now - datetime.timedelta(minutes=20),
     )
     stats = send_pending(now)
     row.refresh_from_db()
     assert stats["reaped"] == 1 and stats["sent"] == 0
     assert row.state == State.DEAD and "Interrupted" in row.last_error
-
-
-class Receiver(BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
-    status = 200
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Receiver.received.append((dict(self.headers), body))
-        self.send_response(Receiver.status)
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Any:
-    """A real HTTP server on 127.0.0.1 recording what it receives (``Receiver``)."""
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    Receiver.received = []
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def test_webhook_posts_signed_json_and_retries_on_5xx(
@@ -188,16 +110,20 @@ def test_webhook_posts_signed_json_and_retries_on_5xx(
     )
     queue_task_reminder(personas["staff_a"])
     hook = Notification.objects.get(channel=Channel.WEBHOOK)
+    assert hook.recipient_id is None  # one delivery per event, not per person
     now = timezone.now()
     assert send_pending(now)["retry"] == 1
     Receiver.status = 200
     assert send_pending(now + datetime.timedelta(minutes=2))["sent"] >= 1
     headers, body = Receiver.received[-1]
-    expected = "sha256=" + hmac.new("bí-mật".encode(), body, hashlib.sha256).hexdigest()
-    assert headers["X-Eiso-Signature"] == expected
+    timestamp = headers["X-Eiso-Timestamp"]
+    assert abs(int(timestamp) - time.time()) < 60
+    signed = timestamp.encode() + b"." + body
+    expected = "sha256=" + hmac.new("bí-mật".encode(), signed, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(headers["X-Eiso-Signature"], expected)
     payload = json.loads(body)
     assert payload["id"] == hook.pk and payload["kind"] == "task_due_soon"
-    assert payload["recipient"]["username"] == "staff_a"
+    assert "recipient" not in payload and personas["staff_a"].email not in body.decode()
     assert "Đánh giá nội bộ" in payload["subject"] and payload["url"].endswith("/plans/tasks/42/")
     hook.refresh_from_db()
     assert hook.state == State.SENT and hook.attempts == 2

@@ -24,7 +24,6 @@ from qms.notifications.models import (
     ReminderPolicy,
     State,
 )
-from qms.notifications.urls import urlpatterns
 
 pytestmark = pytest.mark.django_db
 
@@ -32,39 +31,13 @@ ALL = list(PERSONAS)
 
 
 @pytest.mark.parametrize("persona", ALL)
-def test_page_matrix(client_as, org, persona):
+def test_calendar_page_access(client_as, persona):
+    """The route matrix of the notification pages is in test_permissions.py."""
     client = client_as(persona)
-    assert client.get(reverse("notifications:inbox")).status_code == 200
-    assert client.get(reverse("notifications:preferences")).status_code == 200
-    outbox = 200 if persona in {"agency_admin", "sysadmin"} else 403
-    assert client.get(reverse("notifications:outbox")).status_code == outbox
-    policy = 200 if persona in {"agency_admin", "iso_office"} else 403
-    assert client.get(reverse("notifications:policy")).status_code == policy
     calendar = 200 if persona in {"sysadmin", "agency_admin"} else 403  # agency admins read it
     assert client.get(reverse("core:calendar")).status_code == calendar
-    weekly = reverse("notifications:weekly_xlsx", kwargs={"agency": org.agency.pk})
-    expected = {"iso_office": 200, "leader": 200, "agency_admin": 200}
-    expected_status = expected.get(persona, 404 if persona == "outsider" else 403)
-    assert client.get(weekly).status_code == expected_status
-    # The overseer changes nothing.
     if persona == "overseer":
-        assert client.post(reverse("notifications:policy"), {}).status_code == 403
         assert client.post(reverse("core:calendar"), {}).status_code == 403
-
-
-def test_every_route_is_covered():
-    assert {p.name for p in urlpatterns} == {
-        "inbox",
-        "open",
-        "mark_read",
-        "preferences",
-        "ics_token",
-        "ics_feed",
-        "outbox",
-        "outbox_action",
-        "policy",
-        "weekly_xlsx",
-    }
 
 
 def _notify(user, subject="Nhắc việc", url="/plans/"):
@@ -113,6 +86,59 @@ def test_inbox_queries_do_not_grow(client_as, personas, django_assert_max_num_qu
         _notify(personas["staff_a"], f"Việc {i}")
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         client.get(reverse("notifications:inbox"))
+
+
+def _outgoing(org, personas, n, channel=Channel.EMAIL):
+    for i in range(n):
+        Notification.objects.create(
+            recipient=None if channel == Channel.WEBHOOK else personas["staff_a"],
+            agency=org.agency,
+            kind=Kind.TASK_OVERDUE,
+            channel=channel,
+            subject=f"Quá hạn {i}",
+            body="…",
+            state=State.DEAD,
+            created_at=datetime.datetime.now(datetime.UTC),
+        )
+
+
+def test_outbox_queries_do_not_grow_and_webhook_rows_show_the_agency(
+    client_as, org, personas, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("agency_admin")
+    _outgoing(org, personas, 1)
+    _outgoing(org, personas, 1, Channel.WEBHOOK)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("notifications:outbox")).status_code == 200
+    _outgoing(org, personas, 20)
+    _outgoing(org, personas, 20, Channel.WEBHOOK)
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        response = client.get(reverse("notifications:outbox"))
+    content = response.content.decode()
+    assert "Agency webhook" in content or "Webhook của cơ quan" in content
+    assert org.agency.display_name in content
+
+
+def test_email_timeout_comes_from_the_email_url_or_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    def timeout(**env):
+        code = "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_TIMEOUT)"
+        run_env = {k: v for k, v in os.environ.items() if k != "EMAIL_TIMEOUT"}
+        run_env.update(DJANGO_SETTINGS_MODULE="config.settings.dev", **env)
+        out = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], env=run_env, capture_output=True, text=True, check=True
+        )
+        return int(out.stdout.strip())
+
+    assert timeout(EMAIL_URL="smtp://mail.example.vn:25") == 20
+    assert timeout(EMAIL_URL="smtp+tls://u:p@mail.example.vn:587/?timeout=7") == 7
+    assert timeout(EMAIL_URL="smtp://mail.example.vn:25/?timeout=7", EMAIL_TIMEOUT="9") == 9
 
 
 def test_preferences_round_trip(client_as, personas):
@@ -195,7 +221,10 @@ def test_outbox_retry_and_cancel_are_audited(client_as, personas):
     assert client_as("outsider").get(reverse("notifications:outbox")).status_code == 403
 
 
-def test_policy_page_validates_and_keeps_the_secret(client_as, org):
+def test_policy_page_validates_and_keeps_the_secret(client_as, org, monkeypatch):
+    from qms.notifications import webhooks
+
+    monkeypatch.setattr(webhooks, "_resolve", lambda host, port: ["14.225.254.1"])
     client = client_as("iso_office")
     data = {
         "days_before": "7,3,x",
