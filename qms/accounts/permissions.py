@@ -55,6 +55,7 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     # notifications and the calendar
     "notifications.manage_outbox": frozenset({R.SYSTEM_ADMIN, R.AGENCY_ADMIN}),
     "notifications.manage_policy": frozenset({R.AGENCY_ADMIN, R.ISO_OFFICER}),
+    "notifications.view_policy": frozenset({R.AGENCY_ADMIN, R.ISO_OFFICER}),
     "notifications.weekly_summary": frozenset({R.ISO_OFFICER, R.LEADER, R.AGENCY_ADMIN}),
     "core.view_calendar": frozenset({R.SYSTEM_ADMIN, R.AGENCY_ADMIN}),
     "core.manage_calendar": frozenset({R.SYSTEM_ADMIN}),  # held on a province: can_manage_calendar
@@ -81,7 +82,15 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
 
 # The only actions the agency-wide helpers below may be asked: seeing, never changing.
 READ_ACTIONS = frozenset(
-    {"core.view_unit", "planning.view_plan", "documents.view", "objectives.view"}
+    {
+        "core.view_unit",
+        "planning.view_plan",
+        "documents.view",
+        "objectives.view",
+        "notifications.view_policy",
+        # the weekly summary is a download of the agency's plan tasks: reading only
+        "notifications.weekly_summary",
+    }
 )
 # (and ``qms.core.selectors.agencies_for_reading``, built on the roles held "somewhere")
 READING_HELPERS = ("can_read_agency_wide", "agency_scope_q_for_reading", "agencies_for_reading")

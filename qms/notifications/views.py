@@ -165,7 +165,7 @@ def _outbox_scope(user: User) -> QuerySet[Notification]:
     if not permissions.has_any_role(user, "notifications.manage_outbox"):
         raise PermissionDenied
     return Notification.objects.exclude(channel=Channel.IN_APP).filter(
-        permissions.agency_scope_q_for_reading(user, "notifications.manage_outbox")
+        permissions.unit_scope_q(user, "notifications.manage_outbox", prefix="agency__")
         | Q(
             agency__isnull=True,
             recipient__unit__in=OrgUnit.objects.filter(
@@ -211,7 +211,7 @@ def outbox(request: AuthedRequest) -> HttpResponse:
 
 @require_POST
 def outbox_action(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Retry or cancel: seen in the (wider) reading scope, decided on the row's own agency
+    """Retry or cancel: only rows of the outbox scope (404 otherwise), decided on the row's own agency
     (or, without one, its recipient's unit) with the strict ``can``."""
     n = get_object_or_404(
         _outbox_scope(request.user).select_related("agency", "recipient__unit"), pk=pk
@@ -231,7 +231,7 @@ def outbox_action(request: AuthedRequest, pk: int) -> HttpResponse:
 def _policy_agencies(user: User) -> QuerySet[OrgUnit]:
     """Agencies whose reminder settings the user may *read* (a role inside the agency)."""
     return OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True).filter(
-        permissions.agency_scope_q_for_reading(user, "notifications.manage_policy")
+        permissions.agency_scope_q_for_reading(user, "notifications.view_policy")
     )
 
 
