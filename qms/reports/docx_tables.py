@@ -236,6 +236,13 @@ class _Budget:
             raise _too_big()
 
 
+def _span(claimed: int, col: int, width: int, *, low: int = 1) -> int:
+    """A span (or gridBefore) cut at the table's width; refused past any Word table."""
+    if claimed > MAX_TABLE_COLUMNS or col >= MAX_TABLE_COLUMNS:
+        raise _too_big()
+    return min(max(claimed, low), max(width - col, low))
+
+
 def _table_grid(tbl: Any) -> list[dict[int, _Cell]]:
     """Each row as {grid column: cell}; vMerge continuations carry the text from above.
 
@@ -248,11 +255,11 @@ def _table_grid(tbl: Any) -> list[dict[int, _Cell]]:
     key = 0
     for tr in _children(tbl, "w:tr"):
         budget.row()
-        col = min(max(_int_val(tr.find(qn("w:trPr")), qn("w:gridBefore"), 0), 0), width)
+        col = _span(_int_val(tr.find(qn("w:trPr")), qn("w:gridBefore"), 0), 0, width, low=0)
         row: dict[int, _Cell] = {}
         for tc in _children(tr, "w:tc"):
             tcpr = tc.find(qn("w:tcPr"))
-            span = min(max(_int_val(tcpr, qn("w:gridSpan"), 1), 1), max(width - col, 1))
+            span = _span(_int_val(tcpr, qn("w:gridSpan"), 1), col, width)
             vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
             if vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue":
                 text = above.get(col, "")
