@@ -193,3 +193,16 @@ def test_zip_caps_apply_before_parsing(build):
     with pytest.raises(AppendixReadError) as exc:
         read_plan_appendix(build())
     assert exc.value.message == "The file expands to too much data when opened and was refused."
+
+
+# --------------------------------------------------------------------------- L6: stamping
+
+
+def test_stamping_an_obsolete_workbook_is_bounded(settings):
+    from qms.documents.files import stamp_obsolete
+
+    workbook = f.xlsx_bytes()
+    assert stamp_obsolete(workbook, "xlsx").startswith(b"PK")
+    settings.STAMP_XLSX_MAX_UNCOMPRESSED = 1000  # below this small workbook's parts
+    with pytest.raises(ValueError, match="expands to"):
+        stamp_obsolete(workbook, "xlsx")
