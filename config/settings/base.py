@@ -130,7 +130,19 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # A TrueType font with Vietnamese letters for the obsolete stamp on PDFs; empty: look for
 # Liberation/DejaVu on the system (qms.documents.files.stamp_font_path).
 DOCUMENT_STAMP_FONT = env("DOCUMENT_STAMP_FONT", default="")
+# Uploads (qms.core.uploads): one file at most UPLOAD_MAX_BYTES, lowered per kind ("pdf",
+# "docx", "xlsx", "png", "jpeg"); one request at most UPLOAD_MAX_FILES_PER_REQUEST files
+# and UPLOAD_MAX_REQUEST_BYTES in all. Imports (master-list XLSX, plan DOCX) are parsed
+# in memory, so they get a lower limit and a lower uncompressed allowance.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_MAX_BYTES_PER_KIND = {"png": 10 * 1024 * 1024, "jpeg": 10 * 1024 * 1024}
+UPLOAD_MAX_FILES_PER_REQUEST = env.int("UPLOAD_MAX_FILES_PER_REQUEST", default=10)
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=60 * 1024 * 1024)
+UPLOAD_IMPORT_MAX_BYTES = env.int("UPLOAD_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+UPLOAD_IMPORT_MAX_UNCOMPRESSED = 16 * 1024 * 1024
+# An obsolete XLSX is stamped (openpyxl, whole workbook in memory) only up to this many
+# uncompressed bytes; above it the file is not served (never unstamped).
+STAMP_XLSX_MAX_UNCOMPRESSED = 32 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -2,9 +2,9 @@
 
 Three jobs, all on bytes and without the database:
 
-* :func:`check_upload` accepts only PDF, Word (.docx) and Excel (.xlsx) files, decided by
-  their **content** (the extension must agree), within a size limit, hashes them (SHA-256)
-  and extracts their text for the accent-insensitive search;
+* :func:`check_upload` accepts only PDF, Word (.docx) and Excel (.xlsx) files with the
+  shared checks of :mod:`qms.core.uploads` (content, size, zip caps, macros, encryption,
+  name, SHA-256) and extracts their text for the accent-insensitive search;
 * :func:`extract_text` is that extraction on its own;
 * :func:`stamp_obsolete` returns a copy of an obsolete version marked "HẾT HIỆU LỰC" (no
   longer in force) on every page, as ISO 9001 §7.5.3.2 d) asks for obsolete documents
@@ -22,19 +22,20 @@ Stamps, by kind:
   references in formulas, defined names, merged cells, row heights, conditional
   formatting, data validation, filters, tables, hyperlinks, charts and images are moved
   down with it — plus the stamp in the printed page header, so it shows on paper too.
+  openpyxl loads the whole workbook, so a workbook that expands to more than
+  ``settings.STAMP_XLSX_MAX_UNCOMPRESSED`` is refused (ValueError: the view then serves
+  nothing rather than an unstamped copy).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import logging
 import re
 import shutil
 import subprocess
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +43,17 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
+from qms.core import uploads
+from qms.core.uploads import (  # noqa: F401  (re-exported for documents)
+    MAX_NAME_LENGTH,
+    ZIP_MIN_UNCOMPRESSED,
+    FileRejected,
+    PdfLocked,
+    clean_name,
+    open_pdf,
+    sniff_kind,
+)
 from qms.documents.xlsx_rows import XlsxRowInserter as _XlsxRowInserter
 
 logger = logging.getLogger(__name__)
@@ -59,39 +68,13 @@ TITLE_PREFIX: Final = f"[{OBSOLETE_STAMP}] "
 PDF: Final = "pdf"
 DOCX: Final = "docx"
 XLSX: Final = "xlsx"
-CONTENT_TYPES: Final[dict[str, str]] = {
-    PDF: "application/pdf",
-    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES: Final[dict[str, str]] = {k: uploads.CONTENT_TYPES[k] for k in uploads.DOCUMENT_KINDS}
 KINDS: Final = tuple(CONTENT_TYPES)
 
-MAX_NAME_LENGTH: Final = 255
 MAX_TEXT_CHARS: Final = 1_000_000
-# A DOCX/XLSX may expand to at most ZIP_MAX_RATIO × the upload limit (but never less than
-# ZIP_MIN_UNCOMPRESSED, which any honest document fits in, nor more than
-# ZIP_MAX_UNCOMPRESSED) and hold at most ZIP_MAX_ENTRIES parts.
-ZIP_MAX_RATIO: Final = 20
-ZIP_MIN_UNCOMPRESSED: Final = 16 * 1024 * 1024
-ZIP_MAX_UNCOMPRESSED: Final = 200 * 1024 * 1024
-ZIP_MAX_ENTRIES: Final = 10_000
-
-_MIB: Final = 1024 * 1024
-_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, encrypted .docx/.xlsx
-_ZIP_MAGIC: Final = b"PK\x03\x04"
-_PDF_MAGIC: Final = b"%PDF-"
-
 # Stamp colour (a dark red that prints well in greyscale too).
 _RED: Final = (0xC0, 0x00, 0x00)
 _RED_HEX: Final = "C00000"
-
-
-class FileRejected(Exception):
-    """The upload was refused; str(exc) is the user-facing message naming the file."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -110,157 +93,20 @@ class CheckedFile:
 
 
 def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> CheckedFile:
-    """Check an uploaded document file and describe it, or raise :class:`FileRejected`.
+    """Check an uploaded document file (PDF, DOCX, XLSX) and describe it, with its text.
 
-    The kind is decided by the content (PDF header, or the parts inside the OOXML zip)
-    and must agree with the extension. ``max_bytes`` defaults to
-    ``settings.UPLOAD_MAX_BYTES``. The upload is read once (by chunks) and rewound, so
-    the caller can save it afterwards.
+    The checks are :func:`qms.core.uploads.check_upload`'s; raises :class:`FileRejected`.
+    The upload is rewound, so the caller can save it afterwards.
     """
-    limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
-    name = clean_name(upload.name or "")
-    shown = name or _("The file")
-
-    declared = upload.size
-    if declared is not None and declared > limit:
-        raise FileRejected(_too_large(shown, limit))
-    extension = _extension(name)
-    if extension not in KINDS:
-        raise FileRejected(_only_accepted(shown))
-
-    digest = hashlib.sha256()
-    buffer = io.BytesIO()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-        buffer.write(chunk)
-        if buffer.tell() > limit:
-            upload.seek(0)
-            raise FileRejected(_too_large(shown, limit))
-    upload.seek(0)
-    data = buffer.getvalue()
-    if not data:
-        raise FileRejected(_("%(name)s is empty.") % {"name": shown})
-
-    kind = _validate(data, shown, extension, limit)
+    checked = uploads.check_upload(upload, kinds=KINDS, max_bytes=max_bytes)
     return CheckedFile(
-        name=name,
-        content_type=CONTENT_TYPES[kind],
-        kind=kind,
-        size=len(data),
-        sha256=digest.hexdigest(),
-        text=extract_text(data, kind),
+        name=checked.name,
+        content_type=checked.content_type,
+        kind=checked.kind,
+        size=checked.size,
+        sha256=checked.sha256,
+        text=extract_text(checked.data, checked.kind),
     )
-
-
-def clean_name(name: str) -> str:
-    """The base name of an uploaded file, without control characters, ≤ 255 characters.
-
-    Browsers on Windows may send a full path ("C:\\Users\\…\\QT-01.docx").
-    """
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(
-        c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C"
-    )
-    base = base.strip().strip(".").strip()
-    if len(base) > MAX_NAME_LENGTH:
-        stem, dot, ext = base.rpartition(".")
-        if dot and 0 < len(ext) <= 10:
-            base = stem[: MAX_NAME_LENGTH - len(ext) - 1].rstrip() + "." + ext
-        else:
-            base = base[:MAX_NAME_LENGTH]
-    return base
-
-
-def sniff_kind(data: bytes) -> str | None:
-    """ "pdf", "docx" or "xlsx" judged by the content alone, or None."""
-    if data.startswith(_PDF_MAGIC):
-        return PDF
-    if not data.startswith(_ZIP_MAGIC):
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = {n.lower() for n in archive.namelist()}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        return None
-    if "[content_types].xml" not in names:
-        return None
-    if "word/document.xml" in names:
-        return DOCX
-    if "xl/workbook.xml" in names:
-        return XLSX
-    return None
-
-
-def _validate(data: bytes, shown: str, extension: str, limit: int) -> str:
-    """The kind of ``data`` if it is an acceptable file named with ``extension``."""
-    if data.startswith(_OLE_MAGIC):
-        raise FileRejected(
-            _(
-                "%(name)s is in the old Word/Excel format or is password-protected; "
-                "save it as .docx or .xlsx without a password and upload it again."
-            )
-            % {"name": shown}
-        )
-    kind = sniff_kind(data)
-    if kind is None or kind != extension:
-        raise FileRejected(_("%(name)s: the content does not match its type.") % {"name": shown})
-    if kind == PDF:
-        _validate_pdf(data, shown)
-    else:
-        _validate_zip(data, shown, limit)
-    return kind
-
-
-def _validate_pdf(data: bytes, shown: str) -> None:
-    try:
-        _open_pdf(data)
-    except _PdfLocked as exc:
-        raise FileRejected(
-            _("%(name)s is password-protected; upload a copy without a password.") % {"name": shown}
-        ) from exc
-    except Exception as exc:  # pypdf raises many kinds of errors on broken files
-        logger.info("Unreadable PDF upload %r: %s", shown, exc)
-        raise FileRejected(_("%(name)s is damaged and cannot be read.") % {"name": shown}) from exc
-
-
-def _validate_zip(data: bytes, shown: str, limit: int) -> None:
-    allowance = min(ZIP_MAX_UNCOMPRESSED, max(ZIP_MAX_RATIO * limit, ZIP_MIN_UNCOMPRESSED))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise FileRejected(_("%(name)s is damaged and cannot be read.") % {"name": shown}) from exc
-    too_big = _("%(name)s expands to too much data when opened and was refused.") % {"name": shown}
-    if len(infos) > ZIP_MAX_ENTRIES or sum(i.file_size for i in infos) > allowance:
-        raise FileRejected(too_big)
-    if any(i.flag_bits & 0x1 for i in infos):
-        raise FileRejected(
-            _("%(name)s is password-protected; upload a copy without a password.") % {"name": shown}
-        )
-    if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
-        raise FileRejected(_("%(name)s contains macros, which are not accepted.") % {"name": shown})
-
-
-def _extension(name: str) -> str:
-    _stem, dot, ext = name.rpartition(".")
-    return ext.lower() if dot else ""
-
-
-def _too_large(shown: str, limit: int) -> str:
-    """ "… is larger than 20 MB." (1.5 MB, 0.25 MB; the decimal mark follows the language)."""
-    megabytes = max(round(limit / _MIB, 2), 0.01)
-    mb = number_format(int(megabytes) if megabytes.is_integer() else megabytes)
-    return _("%(name)s is larger than %(mb)s MB.") % {"name": shown, "mb": mb}
-
-
-def _only_accepted(shown: str) -> str:
-    return _("%(name)s: only PDF, Word (.docx) and Excel (.xlsx) files are accepted.") % {
-        "name": shown
-    }
-
-
-# --------------------------------------------------------------------------- text extraction
 
 
 class _Collector:
@@ -320,7 +166,7 @@ def extract_text(data: bytes, kind: str) -> str:
 
 
 def _pdf_text(data: bytes, out: _Collector) -> None:
-    reader = _open_pdf(data)
+    reader = open_pdf(data)
     for number, page in enumerate(reader.pages, start=1):
         if out.full:
             break
@@ -413,28 +259,6 @@ def _cell_text(value: Any) -> str:
 # --------------------------------------------------------------------------- PDF helpers
 
 
-class _PdfLocked(Exception):
-    """The PDF needs a password (or a crypto library) to be read."""
-
-
-def _open_pdf(data: bytes) -> Any:
-    """A pypdf reader with at least one page; decrypts files with an empty user password."""
-    from pypdf import PasswordType, PdfReader
-
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    if reader.is_encrypted:
-        try:
-            if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-                raise _PdfLocked("password needed")
-        except _PdfLocked:
-            raise
-        except Exception as exc:  # e.g. AES without a crypto library
-            raise _PdfLocked(str(exc)) from exc
-    if len(reader.pages) < 1:
-        raise ValueError("PDF without pages")
-    return reader
-
-
 # --------------------------------------------------------------------------- stamps
 
 
@@ -455,7 +279,7 @@ def stamp_obsolete(data: bytes, kind: str, *, note: str = "") -> bytes:
     note = _tidy(note).replace("\n", " ")
     try:
         return stampers[kind](bytes(data), note)
-    except _PdfLocked as exc:
+    except PdfLocked as exc:
         raise ValueError("The PDF is password-protected and cannot be stamped.") from exc
     except Exception as exc:
         raise ValueError(f"The {kind} file could not be stamped: {exc}") from exc
@@ -564,7 +388,7 @@ def _ascii(text: str) -> str:
 def _stamp_pdf(data: bytes, note: str) -> bytes:
     from pypdf import PdfWriter, Transformation
 
-    reader = _open_pdf(data)
+    reader = open_pdf(data)
     writer = PdfWriter(clone_from=reader)
     boxes: list[tuple[float, float, float, float]] = []
     for page in writer.pages:
@@ -699,6 +523,7 @@ def _stamp_xlsx(data: bytes, note: str) -> bytes:
     from openpyxl import load_workbook
     from openpyxl.styles import Alignment, Font
 
+    _check_stampable_size(data)
     workbook = load_workbook(io.BytesIO(data), keep_links=True, rich_text=True)
     _XlsxRowInserter(workbook).insert_first_row()
     text = f"{OBSOLETE_STAMP} — {note}" if note else OBSOLETE_STAMP
@@ -711,6 +536,17 @@ def _stamp_xlsx(data: bytes, note: str) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _check_stampable_size(data: bytes) -> None:
+    """openpyxl holds the whole workbook (≈ 10–50 × its XML) in memory: bound the input."""
+    import zipfile
+
+    limit = settings.STAMP_XLSX_MAX_UNCOMPRESSED
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        expanded = sum(i.file_size for i in archive.infolist())
+    if expanded > limit:
+        raise ValueError(f"workbook expands to {expanded} bytes, above {limit}")
 
 
 def _stamp_print_header(sheet: Any) -> None:

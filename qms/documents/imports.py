@@ -26,12 +26,10 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DataError, IntegrityError, transaction
@@ -43,6 +41,7 @@ from openpyxl.utils.datetime import from_excel
 
 from qms.accounts import permissions
 from qms.audittrail.services import logentry_create
+from qms.core import uploads
 from qms.core.models import IssuedNumber, OrgUnit, OrgUnitName, UnitAlias
 from qms.core.numbering import NumberingError
 from qms.core.text import fold, normalise_space
@@ -61,13 +60,6 @@ LIST_KINDS = ("internal", "external", "records")
 HEADER_SEARCH_ROWS = 10
 MAX_COLUMNS = 40
 MAX_DATA_ROWS = 5000
-# A real XLSX expands a few times when unzipped; refuse archives that expand absurdly.
-ZIP_MAX_RATIO = 20
-ZIP_MIN_UNCOMPRESSED = 16 * 1024 * 1024
-ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
-ZIP_MAX_ENTRIES = 10_000
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or a password-protected .xlsx
 
 DECISION_TITLE = "Về việc ban hành tài liệu hệ thống quản lý chất lượng"
 DECISION_SIGNER_POSITION = "GIÁM ĐỐC"
@@ -425,57 +417,12 @@ def _header_key(text: str) -> str:
     return _norm(text)
 
 
-def _too_large(limit: int) -> ImportRejected:
-    return ImportRejected(
-        _("The file is larger than %(mb)d MB.") % {"mb": max(1, limit // (1024 * 1024))}, []
-    )
-
-
 def _read_upload(upload: UploadedFile) -> bytes:
-    limit = settings.UPLOAD_MAX_BYTES
-    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    lower = name.lower()
-    if lower.endswith(".xls"):
-        raise ImportRejected(
-            _("This is the old Excel format (.xls): save it as .xlsx and upload it again."), []
-        )
-    if not lower.endswith(".xlsx"):
-        raise ImportRejected(_("Upload an Excel file (.xlsx)."), [])
-    if upload.size is not None and upload.size > limit:
-        raise _too_large(limit)
-    buffer = io.BytesIO()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        buffer.write(chunk)
-        if buffer.tell() > limit:
-            raise _too_large(limit)
-    upload.seek(0)
-    data = buffer.getvalue()
-    if not data:
-        raise ImportRejected(_("The file is empty."), [])
-    if data.startswith(_OLE_MAGIC):
-        raise ImportRejected(
-            _(
-                "The file is in the old Excel format or is password-protected: save it as "
-                ".xlsx without a password and upload it again."
-            ),
-            [],
-        )
-    not_xlsx = ImportRejected(_("The file is not an Excel workbook (.xlsx), or it is damaged."), [])
-    if not data.startswith(_ZIP_MAGIC):
-        raise not_xlsx
+    """The workbook's bytes after the shared upload checks (qms.core.uploads)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise not_xlsx from exc
-    names = {i.filename.lower() for i in infos}
-    if "xl/workbook.xml" not in names:
-        raise not_xlsx
-    ceiling = min(max(ZIP_MIN_UNCOMPRESSED, ZIP_MAX_RATIO * limit), ZIP_MAX_UNCOMPRESSED)
-    if len(infos) > ZIP_MAX_ENTRIES or sum(i.file_size for i in infos) > ceiling:
-        raise not_xlsx
-    return data
+        return uploads.check_import(upload, uploads.XLSX).data
+    except uploads.FileRejected as exc:
+        raise ImportRejected(exc.message, []) from exc
 
 
 @dataclass

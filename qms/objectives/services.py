@@ -26,7 +26,7 @@ from qms.objectives.models import (
     period_bounds,
 )
 from qms.planning.models import PlanTask
-from qms.planning.services import PlanningError, check_upload
+from qms.planning.services import PlanningError, check_evidence_files
 
 S = ObjectiveSet.Status
 OBJECTIVE_FIELDS = (
@@ -389,14 +389,15 @@ def measurement_add(
     file_fields: dict[str, object] = {}
     if evidence is not None:
         try:
-            content_type, digest = check_upload(evidence)
+            checked = check_evidence_files([evidence])[0]
         except PlanningError as exc:
             raise ObjectiveError(str(exc)) from exc
+        evidence.name = checked.name
         file_fields = {
             "evidence": evidence,
-            "evidence_name": (evidence.name or "")[:255],
-            "evidence_type": content_type,
-            "evidence_sha256": digest,
+            "evidence_name": checked.name,
+            "evidence_type": checked.content_type,
+            "evidence_sha256": checked.sha256,
         }
     with transaction.atomic():
         m = Measurement.objects.create(

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from qms.core import uploads
 from qms.core.forms import BaseForm, VNDateField
 from qms.core.models import OrgUnit
 from qms.planning.models import Plan, PlanBasis, PlanTask
@@ -264,6 +265,14 @@ class ProgressForm(BaseForm):
         label=_("The task is done: ask for confirmation"), required=False
     )
 
+    def clean_files(self) -> list[Any]:
+        chosen: list[Any] = self.cleaned_data["files"]
+        try:
+            uploads.check_request_files(chosen)
+        except uploads.FileRejected as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return chosen
+
 
 class ReasonForm(BaseForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -287,8 +296,10 @@ class ImportForm(BaseForm):
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
-        if not (f.name or "").lower().endswith(".docx"):
-            raise forms.ValidationError(_("Choose a Word file (.docx)."))
+        try:
+            uploads.check_import(f, uploads.DOCX)
+        except uploads.FileRejected as exc:
+            raise forms.ValidationError(exc.message) from exc
         return f
 
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.audittrail.services import Snapshot, logentry_create, snapshot
+from qms.core import uploads
 from qms.core.models import DeadlineRule, OrgUnit
 from qms.core.numbering import number_issue
+from qms.core.uploads import CheckedUpload
 from qms.notifications import services as notifications
 from qms.planning.models import (
     Evidence,
@@ -517,58 +516,25 @@ def task_update(
     return task
 
 
-ALLOWED_EVIDENCE = {
-    ".pdf": {"application/pdf"},
-    ".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-    ".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-    ".doc": {"application/msword"},
-    ".xls": {"application/vnd.ms-excel"},
-    ".png": {"image/png"},
-    ".jpg": {"image/jpeg"},
-    ".jpeg": {"image/jpeg"},
-}
-_MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """Check an evidence file with the shared upload checks (qms.core.uploads).
 
-
-def check_upload(upload: UploadedFile) -> tuple[str, str]:
-    """Check an evidence file by extension, size and content; return (type, sha256).
-
+    PDF, Word (.docx), Excel (.xlsx), PNG and JPEG are accepted, judged by content.
     Raises PlanningError with a message naming the file.
     """
-    name = upload.name or ""
-    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in ALLOWED_EVIDENCE:
-        raise PlanningError(
-            _("%(name)s: this file type is not accepted (PDF, Word, Excel, PNG, JPEG).")
-            % {"name": name}
-        )
-    if upload.size and upload.size > settings.UPLOAD_MAX_BYTES:
-        raise PlanningError(
-            _("%(name)s is larger than %(mb)s MB.")
-            % {"name": name, "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-        )
-    digest = hashlib.sha256()
-    head = b""
-    for chunk in upload.chunks():
-        if not head:
-            head = chunk[:8]
-        digest.update(chunk)
-    upload.seek(0)
-    if not head.startswith(_MAGIC[ext]):
-        raise PlanningError(_("%(name)s: the content does not match its type.") % {"name": name})
-    content_type = mimetypes.types_map.get(ext) or next(iter(ALLOWED_EVIDENCE[ext]))
-    if ext == ".docx":
-        content_type = next(iter(ALLOWED_EVIDENCE[ext]))
-    return content_type, digest.hexdigest()
+    try:
+        return uploads.check_upload(upload, kinds=uploads.EVIDENCE_KINDS)
+    except uploads.FileRejected as exc:
+        raise PlanningError(exc.message) from exc
+
+
+def check_evidence_files(files: Sequence[UploadedFile]) -> list[CheckedUpload]:
+    """Every file of one request checked, within the per-request count and total size."""
+    try:
+        uploads.check_request_files(files)
+    except uploads.FileRejected as exc:
+        raise PlanningError(exc.message) from exc
+    return [check_upload(f) for f in files]
 
 
 def task_post_progress(
@@ -589,7 +555,7 @@ def task_post_progress(
         raise PlanningError(_("Progress must be between 0 and 100%."))
     if not comment.strip():
         raise PlanningError(_("Describe what was done."))
-    checked = [(f, *check_upload(f)) for f in files]
+    checked = list(zip(files, check_evidence_files(files), strict=True))
     with transaction.atomic():
         task = PlanTask.objects.select_for_update().select_related("plan").get(pk=task.pk)
         if not task.is_open() or task.plan.status != Plan.Status.ISSUED:
@@ -609,16 +575,17 @@ def task_post_progress(
             comment=comment.strip(),
             status_after=task.status,
         )
-        for upload, content_type, sha in checked:
+        for upload, file in checked:
+            sha = file.sha256
             ev = Evidence(
                 update=update,
-                original_name=(upload.name or "")[:255],
-                content_type=content_type,
-                size=upload.size or 0,
+                original_name=file.name,
+                content_type=file.content_type,
+                size=file.size,
                 sha256=sha,
                 uploaded_by=actor,
             )
-            ev.file.save(upload.name or "evidence", upload, save=False)
+            ev.file.save(file.name or "evidence", upload, save=False)
             ev.save()
             logentry_create(
                 actor=actor,

@@ -29,6 +29,10 @@ Rules (the seed plan 187/KH-SGDĐT and typical Word habits):
   message)])`` where ``row_number`` is the 1-based row of the Word table (title and header
   rows included), as a user counts it. Nothing is returned when any row is wrong.
 * A table with the header but no data rows gives an empty list.
+* **Limits.** The zip caps of :mod:`qms.core.uploads` apply before parsing; a span is cut
+  at the table's width (``w:tblGrid``); a table of more than ``MAX_TABLE_ROWS`` rows,
+  ``MAX_TABLE_COLUMNS`` columns, ``MAX_TABLE_CELLS`` cells, ``MAX_CELL_CHARS`` characters
+  in a cell or ``MAX_TABLE_CHARS`` in all is refused with ``TOO_BIG_MESSAGE``.
 """
 
 from __future__ import annotations
@@ -37,13 +41,17 @@ import io
 import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy
 from docx import Document
 from docx.oxml.ns import qn
+
+from qms.core import uploads
 
 from .plan_docx import AppendixRow
 
@@ -56,6 +64,17 @@ MISSING_NO_MESSAGE = gettext_lazy("The number (TT) is missing.")
 MISSING_CONTENT_MESSAGE = gettext_lazy("The task content is missing.")
 
 HEADER_SEARCH_ROWS = 5
+# Sane limits of one Word table (Word itself allows 63 columns). A span (w:gridSpan,
+# w:gridBefore) never reaches past the table's width, i.e. its w:tblGrid columns.
+MAX_TABLE_ROWS = 3000
+MAX_TABLE_COLUMNS = 63
+MAX_TABLE_CELLS = 60_000
+MAX_CELL_CHARS = 20_000
+MAX_TABLE_CHARS = 2_000_000
+TOO_BIG_MESSAGE = gettext_lazy(
+    "A table of the file is too large to import (at most %(rows)s rows, %(columns)s columns "
+    "and %(chars)s characters per cell)."
+)
 
 FIELDS = ("no", "content", "lead", "partner", "timing")
 COLUMN_NAMES = {
@@ -182,17 +201,65 @@ def _int_val(parent: Any, path: str, default: int) -> int:
         return default
 
 
+def _too_big() -> AppendixReadError:
+    return AppendixReadError(
+        str(TOO_BIG_MESSAGE)
+        % {"rows": MAX_TABLE_ROWS, "columns": MAX_TABLE_COLUMNS, "chars": MAX_CELL_CHARS}
+    )
+
+
+def _table_width(tbl: Any) -> int:
+    """The number of grid columns (w:tblGrid/w:gridCol); refuses a table beyond the limit."""
+    grid = tbl.find(qn("w:tblGrid"))
+    width = len(grid.findall(qn("w:gridCol"))) if grid is not None else 0
+    if width > MAX_TABLE_COLUMNS:
+        raise _too_big()
+    return width or MAX_TABLE_COLUMNS
+
+
+class _Budget:
+    """Counts rows, cells and characters of one table; raises once past a limit."""
+
+    def __init__(self) -> None:
+        self.rows = self.cells = self.chars = 0
+
+    def row(self) -> None:
+        self.rows += 1
+        if self.rows > MAX_TABLE_ROWS:
+            raise _too_big()
+
+    def cell(self, text: str) -> None:
+        self.cells += 1
+        self.chars += len(text)
+        too_long = len(text) > MAX_CELL_CHARS or self.chars > MAX_TABLE_CHARS
+        if self.cells > MAX_TABLE_CELLS or too_long:
+            raise _too_big()
+
+
+def _span(claimed: int, col: int, width: int, *, low: int = 1) -> int:
+    """A span (or gridBefore) cut at the table's width; refused past any Word table."""
+    if claimed > MAX_TABLE_COLUMNS or col >= MAX_TABLE_COLUMNS:
+        raise _too_big()
+    return min(max(claimed, low), max(width - col, low))
+
+
 def _table_grid(tbl: Any) -> list[dict[int, _Cell]]:
-    """Each row as {grid column: cell}; vMerge continuations carry the text from above."""
+    """Each row as {grid column: cell}; vMerge continuations carry the text from above.
+
+    Spans are cut at the table's width, so a forged w:gridSpan cannot blow up the grid.
+    """
+    width = _table_width(tbl)
+    budget = _Budget()
     rows: list[dict[int, _Cell]] = []
     above: dict[int, str] = {}
     key = 0
     for tr in _children(tbl, "w:tr"):
-        col = _int_val(tr.find(qn("w:trPr")), qn("w:gridBefore"), 0)
+        budget.row()
+        col = _span(_int_val(tr.find(qn("w:trPr")), qn("w:gridBefore"), 0), 0, width, low=0)
         row: dict[int, _Cell] = {}
         for tc in _children(tr, "w:tc"):
             tcpr = tc.find(qn("w:tcPr"))
-            span = max(_int_val(tcpr, qn("w:gridSpan"), 1), 1)
+            span = _span(_int_val(tcpr, qn("w:gridSpan"), 1), col, width)
             vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
             if vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue":
                 text = above.get(col, "")
@@ -200,6 +267,7 @@ def _table_grid(tbl: Any) -> list[dict[int, _Cell]]:
                 text = _cell_text(tc)
                 for c in range(col, col + span):
                     above[c] = text
+            budget.cell(text)
             key += 1
             cell = _Cell(key, text, span)
             for c in range(col, col + span):
@@ -263,10 +331,23 @@ def _load(fileobj: str | os.PathLike[str] | bytes | bytearray | memoryview | IO[
         data = fileobj.read()
         if not isinstance(data, bytes):
             raise AppendixReadError(str(INVALID_FILE_MESSAGE))
+    _check_package(data)
     try:
         return Document(io.BytesIO(data))
     except Exception as exc:  # zip, package and XML errors of every kind
         raise AppendixReadError(str(INVALID_FILE_MESSAGE)) from exc
+
+
+def _check_package(data: bytes) -> None:
+    """The shared zip caps (entries, uncompressed size, ratio, macros, encryption) before
+    python-docx decompresses anything: it holds every part of the package in memory."""
+    if not data.startswith(uploads.ZIP_MAGIC):
+        raise AppendixReadError(str(INVALID_FILE_MESSAGE))
+    try:
+        uploads.check_zip(data, gettext("The file"), int(settings.UPLOAD_IMPORT_MAX_UNCOMPRESSED))
+    except uploads.FileRejected as exc:
+        damaged = isinstance(exc.__cause__, (zipfile.BadZipFile, ValueError, OSError, EOFError))
+        raise AppendixReadError(str(INVALID_FILE_MESSAGE) if damaged else exc.message) from exc
 
 
 def read_plan_appendix(

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from qms.core.tests.files import pdf_bytes
 from qms.demo.loader import DEMO_PASSWORD
 
 
@@ -65,7 +66,7 @@ def test_yearly_plan_cycle(page: Page, live_server, demo_data, shot, tmp_path):
     page.goto(plan_url.rstrip("/") + "/tasks/")
     page.get_by_role("link", name=re.compile("Đánh giá kết quả thực hiện mục tiêu")).first.click()
     evidence = tmp_path / "bien-ban-danh-gia.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n% eISO test evidence\n")
+    evidence.write_bytes(pdf_bytes())  # a real PDF: uploads are opened with pypdf
     page.fill("#progress-form textarea[name=comment]", "Đã đánh giá mục tiêu, có biên bản.")
     page.set_input_files("#progress-form input[name=files]", str(evidence))
     page.check("#progress-form input[name=report_done]")

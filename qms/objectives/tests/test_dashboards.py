@@ -17,6 +17,7 @@ from django.utils import translation
 
 from qms.core.models import OrgUnit
 from qms.core.services import orgunit_create
+from qms.core.tests.files import pdf_bytes
 from qms.objectives import dashboards, services
 from qms.objectives.models import Measurement, Objective, ObjectiveSet
 from qms.objectives.services import ObjectiveError, ObjectiveInput
@@ -234,14 +235,14 @@ def test_measurement_with_evidence_is_checked_stored_and_downloaded(
     )
     assert "does not match its type" in response.content.decode()
     assert not objective.measurements.filter(value=D(98)).exists()
-    pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban", "application/pdf")
+    pdf = SimpleUploadedFile("bien-ban.pdf", pdf_bytes(), "application/pdf")
     client.post(url, {"measured_on": "28/02/2023", "value": "98", "evidence": pdf})
     m = Measurement.objects.get(objective=objective, value=D(98))
     assert m.evidence_name == "bien-ban.pdf" and len(m.evidence_sha256) == 64
     page = client.get(reverse("objectives:set_detail", args=[year["set_a"].pk])).content.decode()
     assert reverse("objectives:evidence", args=[m.pk]) in page
     download = client.get(reverse("objectives:evidence", args=[m.pk]))
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 bien ban"  # type: ignore[attr-defined]
+    assert b"".join(download.streaming_content) == pdf_bytes()  # type: ignore[attr-defined]
     assert client_as("outsider").get(reverse("objectives:evidence", args=[m.pk])).status_code == 404
 
 

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import PERSONAS
+from qms.core.tests.files import pdf_bytes
 from qms.objectives import action_services, services
 from qms.objectives.models import ObjectiveSet
 from qms.objectives.services import ObjectiveInput
@@ -96,7 +97,7 @@ def objects(org: Any, personas: Any) -> dict[str, Any]:
         objective=approved_objective,
         measured_on=datetime.date(2022, 12, 31),
         value=D(91),
-        evidence=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 evidence", "application/pdf"),
+        evidence=SimpleUploadedFile("bien-ban.pdf", pdf_bytes(), "application/pdf"),
     )
     plan = make_plan(actor=personas["iso_office"], agency=org.agency, lead=org.div_a)
     action = action_services.action_save(

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import PERSONAS
+from qms.core.tests.files import pdf_bytes
 from qms.planning import services
 from qms.planning.models import Evidence
 from qms.planning.tests.factories import first_task, make_plan
@@ -105,7 +106,7 @@ def objects(org, personas):
         percent=100,
         comment="Xong",
         report_done=True,
-        files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")],
+        files=[SimpleUploadedFile("a.pdf", pdf_bytes())],
     )
     draft = make_plan(actor=personas["iso_office"], agency=org.agency, year=2023)
     return {"plan": plan, "task": task, "draft": draft, "evidence": Evidence.objects.get()}

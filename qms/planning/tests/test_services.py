@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qms.audittrail.models import LogEntry
+from qms.core.tests.files import pdf_bytes
 from qms.planning import services
 from qms.planning.models import Evidence, Plan, PlanTask
 from qms.planning.services import PlanningError, StaleEdit
@@ -162,7 +163,7 @@ def test_progress_with_evidence_stores_sha256_and_logs(org, personas):
         lead=org.div_a,
         approver=personas["leader"],
     )
-    content = b"%PDF-1.4 minimal evidence"
+    content = pdf_bytes()
     upload = SimpleUploadedFile("bien-ban.pdf", content, content_type="application/pdf")
     services.task_post_progress(
         actor=personas["head_a"],
