@@ -141,6 +141,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated in the
+# environment). Empty: the audit trail and sign-in throttling use REMOTE_ADDR only.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 SOFFICE_BINARY = env("SOFFICE_BINARY", default="")
 ADMIN_URL = env("ADMIN_URL", default="django-admin/")
