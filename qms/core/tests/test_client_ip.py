@@ -15,8 +15,10 @@ PROXIES = ["10.0.0.0/8", "192.0.2.7"]
 
 
 def _ip(remote: str, forwarded: str | None = None) -> str | None:
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-    return client_ip(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    if forwarded is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client_ip(request)
 
 
 @override_settings(TRUSTED_PROXIES=[])
