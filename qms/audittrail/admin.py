@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from qms.audittrail.models import LogEntry
+from qms.core.admin_base import ReadOnlyAdmin
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LogEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "actor", "action", "object_repr", "unit", "ip_address")
     list_filter = ("content_type",)
     list_select_related = ("actor", "unit", "content_type")
@@ -31,18 +29,3 @@ class LogEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "ip_address",
     )
     readonly_fields = fields
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -7,16 +7,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from qms.core.http import client_ip
+
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind a reverse proxy, REMOTE_ADDR is the proxy; production sets X-Forwarded-For.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()[:45] or None
-    addr: str | None = request.META.get("REMOTE_ADDR")
-    return addr
 
 
 class RequestContextMiddleware:

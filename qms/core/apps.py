@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "qms.core"
     label = "core"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from qms.core import checks  # noqa: F401  (registers the system checks)

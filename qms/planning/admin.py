@@ -1,27 +1,22 @@
-from typing import Any
+"""Django admin for superusers only, read-only (see qms.core.admin_base)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from qms.core.admin_base import ReadOnlyAdmin
 from qms.planning.models import Evidence, Plan, PlanTask, ProgressUpdate
 
 
-class NoDeleteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Plan)
-class PlanAdmin(NoDeleteAdmin):
+class PlanAdmin(ReadOnlyAdmin):
     list_display = ("number", "year", "agency", "status")
     list_filter = ("status", "year")
 
 
 @admin.register(PlanTask)
-class PlanTaskAdmin(NoDeleteAdmin):
+class PlanTaskAdmin(ReadOnlyAdmin):
     list_display = ("plan", "number", "status", "due_date")
     list_filter = ("status", "timing_kind")
 
 
-admin.site.register(ProgressUpdate, NoDeleteAdmin)
-admin.site.register(Evidence, NoDeleteAdmin)
+admin.site.register(ProgressUpdate, ReadOnlyAdmin)
+admin.site.register(Evidence, ReadOnlyAdmin)

@@ -33,8 +33,23 @@
       canvas.eisoChart = chart;
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+  // Computed sizes: <div data-width="42" data-left="7.5"> (percent). Set through the CSSOM,
+  // which the Content-Security-Policy allows; style="" attributes it does not.
+  function applySizes(root) {
+    root.querySelectorAll("[data-width], [data-left]").forEach(function (el) {
+      if (el.dataset.width) { el.style.width = parseFloat(el.dataset.width) + "%"; }
+      if (el.dataset.left) { el.style.left = parseFloat(el.dataset.left) + "%"; }
+    });
+  }
+  function enhance(root) { applySizes(root); drawCharts(root); }
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { enhance(event.target); });
+
+  // Select the whole value of a read-only field on click: <input data-select-on-click>.
+  document.addEventListener("click", function (event) {
+    var input = event.target.closest("input[data-select-on-click]");
+    if (input) { input.select(); }
+  });
 
   // Keep the percent output next to a range input in step.
   document.addEventListener("input", function (event) {

@@ -83,3 +83,23 @@ def base_url() -> str | None:
     """Pages are opened with ``live_server.url``; this replaces pytest-playwright's
     own ``base_url`` fixture (an instance method that pytest 9 deprecates)."""
     return None
+
+
+def sign_in(page, base: str, username: str) -> None:
+    """Open a signed-in session for ``username`` without the sign-in form (cookie login).
+
+    Tests about pages, not about signing in, use this; when a second factor becomes
+    required for some roles, this is the one place that marks the session verified.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    from qms.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base}]
+    )
