@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "qms.core",
     "qms.accounts",
     "qms.audittrail",
@@ -46,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qms.accounts.middleware.MFAMiddleware",
     "qms.audittrail.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "qms.accounts.middleware.IdleTimeoutMiddleware",
@@ -103,6 +108,10 @@ LOGIN_IP_MAX_FAILED_ATTEMPTS = env.int("LOGIN_IP_MAX_FAILED_ATTEMPTS", default=3
 LOGIN_ACCOUNT_MAX_FAILED_ATTEMPTS = env.int("LOGIN_ACCOUNT_MAX_FAILED_ATTEMPTS", default=100)
 PASSWORD_RESET_IP_MAX_REQUESTS = env.int("PASSWORD_RESET_IP_MAX_REQUESTS", default=10)
 PASSWORD_RESET_ADDRESS_MAX_REQUESTS = env.int("PASSWORD_RESET_ADDRESS_MAX_REQUESTS", default=3)
+# TOTP second step (qms/accounts/mfa.py): required for system/agency admins and superusers.
+EISO_MFA_REQUIRED_FOR_ADMINS = env.bool("EISO_MFA_REQUIRED_FOR_ADMINS", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="eISO")
+MFA_RECOVERY_CODES = 10
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=15)
 
 LANGUAGE_CODE = "vi"

@@ -10,3 +10,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="eiso-test-media-"))  # noqa: F405
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
+# Tests sign admins in with force_login; tests of the second step turn this on.
+EISO_MFA_REQUIRED_FOR_ADMINS = False

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from qms.accounts import views
+from qms.accounts import views, views_mfa
 
 app_name = "accounts"
 
@@ -32,6 +32,10 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("mfa/setup/", views_mfa.mfa_setup, name="mfa_setup"),
+    path("mfa/verify/", views_mfa.mfa_verify, name="mfa_verify"),
+    path("mfa/disable/", views_mfa.mfa_disable, name="mfa_disable"),
+    path("mfa/codes/", views_mfa.mfa_codes, name="mfa_codes"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

@@ -115,7 +115,24 @@ def profile(request: AuthedRequest) -> HttpResponse:
         response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
         return response
     roles = user.role_assignments.select_related("org_unit")
-    return render(request, "accounts/profile.html", {"form": form, "roles": roles})
+    return render(request, "accounts/profile.html", {"form": form, "roles": roles, **_mfa(user)})
+
+
+def _mfa(user: User) -> dict[str, Any]:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from qms.accounts import mfa
+    from qms.accounts.views_mfa import CodeForm, DisableForm
+
+    enrolled = mfa.is_enrolled(user)
+    left = StaticToken.objects.filter(device__user=user).count() if enrolled else None
+    return {
+        "mfa_enrolled": enrolled,
+        "mfa_required": mfa.is_required(user),
+        "recovery_left": left,
+        "code_form": CodeForm(auto_id="codes_%s"),
+        "disable_form": DisableForm(auto_id="disable_%s"),
+    }
 
 
 SORTS = {

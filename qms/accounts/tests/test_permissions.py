@@ -34,6 +34,10 @@ SELF_SERVICE = [
     ("accounts:password_reset_complete", "get", 200),
     ("accounts:login", "get", 302),
     ("accounts:logout", "post", 302),
+    ("accounts:mfa_setup", "get", 200),
+    ("accounts:mfa_verify", "get", 200),
+    ("accounts:mfa_disable", "post", 302),
+    ("accounts:mfa_codes", "post", 302),
 ]
 ADMIN_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("accounts:user_list", "get", None),
@@ -56,6 +60,10 @@ def _admin_status(method: str, admin: bool) -> int:
 MATRIX: list[tuple[str, str, str, str, dict[str, Any] | None, int, bool]] = [
     (name, method, persona, "staff_a", None, status, False)
     for name, method, status in SELF_SERVICE
+    for persona in EVERYONE
+] + [
+    # posting the self-service MFA forms as another user changes nothing of theirs
+    ("accounts:mfa_setup", "post", persona, "staff_a", {"code": "123456"}, 200, False)
     for persona in EVERYONE
 ] + [
     (
