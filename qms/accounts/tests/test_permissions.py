@@ -57,27 +57,31 @@ def _admin_status(method: str, admin: bool) -> int:
     return 200 if method == "get" else 302
 
 
-MATRIX: list[tuple[str, str, str, str, dict[str, Any] | None, int, bool]] = [
-    (name, method, persona, "staff_a", None, status, False)
-    for name, method, status in SELF_SERVICE
-    for persona in EVERYONE
-] + [
-    # posting the self-service MFA forms as another user changes nothing of theirs
-    ("accounts:mfa_setup", "post", persona, "staff_a", {"code": "123456"}, 200, False)
-    for persona in EVERYONE
-] + [
-    (
-        name,
-        method,
-        persona,
-        "staff_a",
-        data,
-        _admin_status(method, persona in ADMINS),
-        method == "post" and persona in ADMINS,
-    )
-    for name, method, data in ADMIN_ROUTES
-    for persona in EVERYONE
-]
+MATRIX: list[tuple[str, str, str, str, dict[str, Any] | None, int, bool]] = (
+    [
+        (name, method, persona, "staff_a", None, status, False)
+        for name, method, status in SELF_SERVICE
+        for persona in EVERYONE
+    ]
+    + [
+        # posting the self-service MFA forms as another user changes nothing of theirs
+        ("accounts:mfa_setup", "post", persona, "staff_a", {"code": "123456"}, 200, False)
+        for persona in EVERYONE
+    ]
+    + [
+        (
+            name,
+            method,
+            persona,
+            "staff_a",
+            data,
+            _admin_status(method, persona in ADMINS),
+            method == "post" and persona in ADMINS,
+        )
+        for name, method, data in ADMIN_ROUTES
+        for persona in EVERYONE
+    ]
+)
 # An agency admin trying to grant wider roles or to touch accounts outside its scope.
 MATRIX += [
     ("accounts:user_role_add", "post", "agency_admin", "agency_admin",
