@@ -150,3 +150,9 @@ def test_changing_email_asks_for_the_current_password(client_as, personas):
     response = client.post(reverse("accounts:profile"), {**data, "current_password": PASSWORD})
     assert response.status_code == 302
     assert User.objects.get(username="staff_a").email == "new@example.vn"
+
+
+def test_the_django_admin_signs_in_through_the_throttled_form():
+    response = Client().post("/django-admin/login/?next=/django-admin/", {"username": "x"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login") + "?next=/django-admin/"
