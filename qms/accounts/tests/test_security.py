@@ -156,3 +156,32 @@ def test_the_django_admin_signs_in_through_the_throttled_form():
     response = Client().post("/django-admin/login/?next=/django-admin/", {"username": "x"})
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login") + "?next=/django-admin/"
+
+
+def test_user_list_queries_do_not_grow_with_users(client_as, org, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("agency_admin")
+    url = reverse("accounts:user_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(10):
+        make_user(f"extra{i}", org.div_a, Role.STAFF, org.div_a)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few), (len(few), len(many))
+    print("user_list queries:", len(few))
+
+
+def test_a_sign_in_costs_a_bounded_number_of_queries(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as failed:
+        _login(Client(), "staff_a", "wrong")
+    with CaptureQueriesContext(connection) as ok:
+        _login(Client(), "staff_a", PASSWORD)
+    print("queries: failed sign-in", len(failed), "successful", len(ok))
+    assert len(failed) <= 22 and len(ok) <= 14  # measured: 20 and 12
