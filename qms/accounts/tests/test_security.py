@@ -171,7 +171,7 @@ def test_user_list_queries_do_not_grow_with_users(client_as, org, personas):
         make_user(f"extra{i}", org.div_a, Role.STAFF, org.div_a)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
-    assert len(many) == len(few) == 15, (len(few), len(many))  # measured: 15
+    assert len(many) == len(few), (len(few), len(many))  # measured: 15 and 15
 
 
 def test_a_sign_in_costs_a_bounded_number_of_queries(personas):
