@@ -12,10 +12,11 @@ blocked attempt looks the same whether or not the account exists.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from qms.accounts.models import SignInThrottle, User
@@ -56,6 +57,7 @@ def record(limits: list[tuple[str, int]]) -> None:
     now = timezone.now()
     window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     with transaction.atomic():
+        _purge(now, window)
         for key, limit in limits:
             row, _ = SignInThrottle.objects.select_for_update().get_or_create(
                 key=key, defaults={"window_start": now}
@@ -66,6 +68,12 @@ def record(limits: list[tuple[str, int]]) -> None:
             if row.failures >= limit:
                 row.locked_until = now + window
             row.save()
+
+
+def _purge(now: datetime, window: timedelta) -> None:
+    """Forget counters whose window is long over and that lock nothing (bounded table)."""
+    stale = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    SignInThrottle.objects.filter(stale, window_start__lt=now - 2 * window).delete()
 
 
 def _locked(row: SignInThrottle, now: object) -> bool:
