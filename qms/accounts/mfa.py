@@ -20,6 +20,13 @@ from qms.accounts.models import Role, User
 from qms.audittrail.services import logentry_create
 
 ADMIN_ROLES = {Role.SYSTEM_ADMIN, Role.AGENCY_ADMIN}
+# Set at sign-in (one query then, none per request): does this session need a code?
+SESSION_ENROLLED = "mfa_enrolled"
+
+
+def remember_enrolment(sender: object, request: HttpRequest, user: User, **kwargs: object) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_ENROLLED] = is_enrolled(user)
 
 
 def is_required(user: User) -> bool:
@@ -68,6 +75,7 @@ def enrol(request: HttpRequest, user: User, token: str) -> list[str] | None:
         codes = _new_recovery_codes(user)
         _log(user, "accounts.mfa.enrolled")
     otp_login(request, device)
+    request.session[SESSION_ENROLLED] = True
     return codes
 
 
@@ -109,7 +117,8 @@ def check_code(user: User, token: str) -> bool:
     return any(d.verify_is_allowed()[0] and d.verify_token(token) for d in devices)
 
 
-def disable(user: User) -> None:
+def disable(request: HttpRequest, user: User) -> None:
+    request.session[SESSION_ENROLLED] = False
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()

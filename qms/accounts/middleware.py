@@ -49,7 +49,7 @@ class MFAMiddleware:
         if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr,attr-defined]
             return self.get_response(request)
         match = _url_name(request)
-        if mfa.is_enrolled(user):  # type: ignore[arg-type]
+        if request.session.get(mfa.SESSION_ENROLLED):
             if match in _MFA_OPEN or _is_static(request):
                 return self.get_response(request)
             return redirect_to("accounts:mfa_verify", request)

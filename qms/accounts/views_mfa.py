@@ -83,7 +83,7 @@ def mfa_disable(request: AuthedRequest) -> HttpResponse:
     elif mfa.is_required(user):
         messages.error(request, _("Administrators must keep two-step sign-in."))
     else:
-        mfa.disable(user)
+        mfa.disable(request, user)
         messages.success(request, _("Two-step sign-in is off."))
     return redirect("accounts:profile")
 
