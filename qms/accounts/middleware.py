@@ -74,6 +74,12 @@ def _is_static(request: HttpRequest) -> bool:
 
 
 def redirect_to(name: str, request: HttpRequest) -> HttpResponse:
-    from django.shortcuts import redirect
+    """Redirect to the step, keeping where a GET was going (``next``)."""
+    from urllib.parse import urlencode
 
-    return redirect(name)
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    if request.method != "GET" or request.path_info == "/":
+        return redirect(name)
+    return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")

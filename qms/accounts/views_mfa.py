@@ -6,7 +6,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -64,9 +65,18 @@ def mfa_verify(request: AuthedRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if mfa.verify(request, request.user, form.cleaned_data["code"]):
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            return redirect(_next(request))
         form.add_error("code", _("This code is not correct or was already used."))
     return render(request, "accounts/mfa_verify.html", {"form": form})
+
+
+def _next(request: AuthedRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @require_POST

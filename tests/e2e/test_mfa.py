@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, build_org, make_user
 
-VERIFY = re.compile(r"/accounts/mfa/verify/$")
+VERIFY = re.compile(r"/accounts/mfa/verify/(\?next=.*)?$")
 
 
 @pytest.fixture
@@ -46,9 +46,11 @@ def _forget_last_step(user) -> None:
 def test_admin_enrols_then_signs_in_with_a_code(page: Page, live_server, admin, shot):
     base = live_server.url
     _password(page, base)
-    expect(page).to_have_url(re.compile(r"/accounts/mfa/setup/$"))
+    expect(page).to_have_url(re.compile(r"/accounts/mfa/setup/(\?next=.*)?$"))
     page.goto(f"{base}/plans/")
-    expect(page).to_have_url(re.compile(r"/accounts/mfa/setup/$"))  # nothing else answers
+    expect(page).to_have_url(
+        re.compile(r"/accounts/mfa/setup/(\?next=.*)?$")
+    )  # nothing else answers
     expect(page.locator("#mfa-qr svg")).to_be_visible()
     totp = pyotp.TOTP(page.locator("#mfa-secret").inner_text().strip())
     shot(page, "mfa-01-enrol")
@@ -60,10 +62,10 @@ def test_admin_enrols_then_signs_in_with_a_code(page: Page, live_server, admin, 
 
     # Password alone: every page sends back to the second step.
     _password(page, base)
-    expect(page).to_have_url(re.compile(r"/accounts/mfa/verify/$"))
+    expect(page).to_have_url(VERIFY)
     for path in ("/plans/", "/accounts/users/", "/accounts/profile/", "/documents/"):
         page.goto(f"{base}{path}")
-        expect(page).to_have_url(re.compile(r"/accounts/mfa/verify/$"))
+        expect(page).to_have_url(VERIFY)
     _forget_last_step(admin)
     page.fill("#mfa-verify input[name=code]", totp.now())
     page.click("#mfa-verify button[type=submit]")
@@ -81,6 +83,6 @@ def test_admin_enrols_then_signs_in_with_a_code(page: Page, live_server, admin, 
             page.goto(f"{base}/plans/")
             expect(page).to_have_url(re.compile(r"/plans/$"))
         else:
-            expect(page).to_have_url(re.compile(r"/accounts/mfa/verify/$"))
+            expect(page).to_have_url(VERIFY)
             expect(page.locator(".invalid-feedback, .error-summary").first).to_be_visible()
     shot(page, "mfa-03-recovery-code-used-twice")

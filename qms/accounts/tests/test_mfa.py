@@ -47,7 +47,8 @@ def _enrol(client: Client, user) -> list[str]:
 def test_an_admin_reaches_only_the_enrolment_page_until_enrolled(enforced, personas):
     client = _login("agency_admin")
     response = client.get(reverse("planning:plan_list"))
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:mfa_setup")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:mfa_setup"))
     page = client.get(reverse("accounts:mfa_setup")).content.decode()
     assert "<svg" in page and 'id="mfa-secret"' in page
     codes = _enrol(client, personas["agency_admin"])
@@ -62,10 +63,14 @@ def test_after_enrolment_sign_in_asks_for_the_code(enforced, personas, settings)
     _enrol(_login("agency_admin"), admin)
     client = _login("agency_admin")
     for name in ("planning:plan_list", "accounts:profile", "accounts:user_list"):
-        assert client.get(reverse(name))["Location"] == reverse("accounts:mfa_verify")
+        location = client.get(reverse(name))["Location"]
+        assert location.startswith(reverse("accounts:mfa_verify") + "?next=")
     bad = client.post(reverse("accounts:mfa_verify"), {"code": "000000"})
     assert bad.status_code == 200
-    client.post(reverse("accounts:mfa_verify"), {"code": _code(admin)})
+    response = client.post(
+        reverse("accounts:mfa_verify"), {"code": _code(admin), "next": "/accounts/users/"}
+    )
+    assert response["Location"] == "/accounts/users/"
     assert client.get(reverse("planning:plan_list")).status_code == 200
 
 
@@ -117,3 +122,13 @@ def test_a_code_cannot_be_replayed(enforced, personas):
     assert first.post(reverse("accounts:mfa_verify"), {"code": code}).status_code == 302
     second = _login("agency_admin")
     assert second.post(reverse("accounts:mfa_verify"), {"code": code}).status_code == 200
+
+
+def test_the_second_step_does_not_redirect_off_site(enforced, personas):
+    admin = personas["agency_admin"]
+    _enrol(_login("agency_admin"), admin)
+    client = _login("agency_admin")
+    response = client.post(
+        reverse("accounts:mfa_verify"), {"code": _code(admin), "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and "evil" not in response["Location"]
