@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "qms.core",
     "qms.accounts",
     "qms.audittrail",
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qms.accounts.middleware.MFAMiddleware",
     "qms.audittrail.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "qms.accounts.middleware.IdleTimeoutMiddleware",
@@ -101,6 +106,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # Account protection (configurable per install).
 LOGIN_MAX_FAILED_ATTEMPTS = env.int("LOGIN_MAX_FAILED_ATTEMPTS", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# Throttles (qms/accounts/throttle.py): per account on one IP (above), per IP, per account.
+LOGIN_IP_MAX_FAILED_ATTEMPTS = env.int("LOGIN_IP_MAX_FAILED_ATTEMPTS", default=30)
+LOGIN_ACCOUNT_MAX_FAILED_ATTEMPTS = env.int("LOGIN_ACCOUNT_MAX_FAILED_ATTEMPTS", default=100)
+PASSWORD_RESET_IP_MAX_REQUESTS = env.int("PASSWORD_RESET_IP_MAX_REQUESTS", default=10)
+PASSWORD_RESET_ADDRESS_MAX_REQUESTS = env.int("PASSWORD_RESET_ADDRESS_MAX_REQUESTS", default=3)
+# TOTP second step (qms/accounts/mfa.py): required for system/agency admins and superusers.
+EISO_MFA_REQUIRED_FOR_ADMINS = env.bool("EISO_MFA_REQUIRED_FOR_ADMINS", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="eISO")
+MFA_RECOVERY_CODES = 10
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=15)
 
 LANGUAGE_CODE = "vi"

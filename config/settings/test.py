@@ -13,3 +13,5 @@ NOTIFY_WEBHOOK_ALLOW_HTTP = True
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="eiso-test-media-"))  # noqa: F405
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
+# Tests sign admins in with force_login; tests of the second step turn this on.
+EISO_MFA_REQUIRED_FOR_ADMINS = False

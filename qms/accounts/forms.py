@@ -5,17 +5,21 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from qms.accounts.backends import is_locked
+from qms.accounts import throttle
 from qms.accounts.models import Role, User
 from qms.core.forms import BaseForm, BootstrapMixin
+from qms.core.http import client_ip
 from qms.core.models import OrgUnit
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
+    """One message for an unknown login, a wrong password, an inactive or throttled account."""
+
     username = forms.CharField(
         label=_("Username or e-mail"),
         max_length=254,
@@ -23,35 +27,58 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
     )
     error_messages = {
         "invalid_login": _(
-            "The username/e-mail or password is not correct. After %(n)s failed "
-            "attempts the account is locked for a while."
+            "Sign-in failed: the username/e-mail or password is not correct, or there were "
+            "too many attempts (then wait %(minutes)s minutes or reset your password)."
         ),
-        "inactive": _("This account has been deactivated. Contact your administrator."),
-        "locked": _("Too many failed attempts: this account is locked for %(minutes)s minutes."),
+        "inactive": _(
+            "Sign-in failed: the username/e-mail or password is not correct, or there were "
+            "too many attempts (then wait %(minutes)s minutes or reset your password)."
+        ),
     }
 
     def clean(self) -> dict[str, Any]:
         login = self.cleaned_data.get("username") or ""
-        if login and is_locked(login):
-            raise self._locked()
+        password = self.cleaned_data.get("password") or ""
+        if not login or not password:
+            return self.cleaned_data
+        ip = client_ip(self.request) if self.request else None
+        limits = throttle.login_limits(throttle.account_key(login), ip or "-")
+        if throttle.is_blocked(limits):
+            User().set_password(password)  # same time as a real check
+            raise self.get_invalid_login_error()
         try:
-            return super().clean()
+            data = super().clean()
         except forms.ValidationError:
-            if login and is_locked(login):
-                raise self._locked() from None
+            throttle.record(limits)
             raise
+        throttle.clear_account(self.get_user(), ip or "-")
+        return data
 
-    def _locked(self) -> forms.ValidationError:
-        return forms.ValidationError(
-            self.error_messages["locked"] % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-            code="locked",
-        )
+    def confirm_login_allowed(self, user: Any) -> None:
+        if not user.is_active:
+            raise self.get_invalid_login_error()
 
     def get_invalid_login_error(self) -> forms.ValidationError:
         return forms.ValidationError(
-            self.error_messages["invalid_login"] % {"n": settings.LOGIN_MAX_FAILED_ATTEMPTS},
+            self.error_messages["invalid_login"] % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
             code="invalid_login",
         )
+
+
+class ThrottledPasswordResetForm(BootstrapMixin, PasswordResetForm):
+    """Reset requests are limited per address and per IP; the page looks the same."""
+
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        ip = (client_ip(self.request) if self.request else None) or "-"
+        limits = throttle.reset_limits(self.cleaned_data["email"], ip)
+        if throttle.is_blocked(limits):
+            return  # silently: the response must not tell whether anything was sent
+        throttle.record(limits)
+        super().save(*args, **kwargs)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -134,9 +161,12 @@ class RoleForm(BaseForm):
         label=_("Including its subunits"), required=False, initial=True
     )
 
-    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: QuerySet[OrgUnit], roles: list[Role], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["role"].choices = [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]
 
 
 class ProfileForm(BaseForm):
@@ -151,12 +181,33 @@ class ProfileForm(BaseForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         if "data" not in kwargs and not args:
-            kwargs["initial"] = {f: getattr(user, f) for f in self.base_fields}
+            kwargs["initial"] = {
+                f: getattr(user, f) for f in self.base_fields if f != "current_password"
+            }
         super().__init__(*args, **kwargs)
         self.user = user
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your e-mail address."),
+    )
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip()
         if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
             raise forms.ValidationError(_("Another account already uses this e-mail address."))
         return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email = data.get("email")
+        password = data.pop("current_password", "")
+        changed = email and email.lower() != (self.user.email or "").lower()
+        if changed and not self.user.check_password(password):
+            self.add_error(
+                "current_password",
+                _("Enter your current password to change your e-mail address."),
+            )
+        return data

@@ -37,8 +37,6 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")]
     )
-    failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()  # type: ignore[misc]
 
@@ -114,3 +112,23 @@ class CommitteeMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.position or self.committee}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins and reset requests counted per key (an IP, an account on an IP, …).
+
+    A key is locked for ``LOGIN_LOCKOUT_MINUTES`` once it reaches its limit within that
+    window. Rows are counters, not records: they are deleted when a window is cleared.
+    """
+
+    key = models.CharField(max_length=300, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+
+    def __str__(self) -> str:
+        return self.key

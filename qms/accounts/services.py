@@ -7,7 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qms.accounts import permissions
+from qms.accounts import grants, permissions, throttle
+from qms.accounts.grants import AccountError
 from qms.accounts.models import RoleAssignment, User
 from qms.audittrail.services import logentry_create, snapshot
 from qms.core.models import OrgUnit
@@ -25,8 +26,7 @@ USER_FIELDS = (
 )
 
 
-class AccountError(Exception):
-    """A change to an account was refused; the message is for users."""
+__all__ = ["AccountError"]
 
 
 def user_create(*, actor: User, password: str, **fields: Any) -> User:
@@ -47,6 +47,12 @@ def user_create(*, actor: User, password: str, **fields: Any) -> User:
 
 
 def user_update(*, actor: User, user: User, data: dict[str, Any]) -> User:
+    """Change an account's details: its own owner, or an administrator who manages it."""
+    if user.pk != actor.pk:
+        grants.require_manage(actor, user)
+        unit = data.get("unit")
+        if unit is not None and not grants.manage_units(actor).filter(pk=unit.pk).exists():
+            raise AccountError(_("Choose a unit inside your scope."))
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         before = snapshot(user, USER_FIELDS)
@@ -66,14 +72,14 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     """
     if user.pk == actor.pk and not active:
         raise AccountError(_("You cannot deactivate your own account."))
+    grants.require_manage(actor, user)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         before = snapshot(user, ["is_active"])
         user.is_active = active
+        user.save(update_fields=["is_active"])
         if active:
-            user.locked_until = None
-            user.failed_login_count = 0
-        user.save(update_fields=["is_active", "locked_until", "failed_login_count"])
+            throttle.clear_account(user)
         logentry_create(
             actor=actor,
             action="accounts.user.activated" if active else "accounts.user.deactivated",
@@ -87,7 +93,8 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 def role_assign(
     *, actor: User, user: User, role: str, org_unit: OrgUnit, include_subunits: bool = True
 ) -> RoleAssignment:
-    """Give ``user`` a role over ``org_unit``. Raises AccountError if already held."""
+    """Give ``user`` a role over ``org_unit``. Raises AccountError if refused or held."""
+    grants.require_grant(actor, user, role, org_unit)
     with transaction.atomic():
         if RoleAssignment.objects.filter(user=user, role=role, org_unit=org_unit).exists():
             raise AccountError(_("This user already has this role in this unit."))
@@ -108,6 +115,7 @@ def role_assign(
 
 def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     """Take a role back (the log keeps who held it and when)."""
+    grants.require_revoke(actor, assignment)
     user = assignment.user
     with transaction.atomic():
         text = str(assignment)

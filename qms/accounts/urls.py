@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from qms.accounts import views
+from qms.accounts import views, views_mfa
 
 app_name = "accounts"
 
@@ -12,12 +12,7 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -27,10 +22,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -40,6 +32,10 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("mfa/setup/", views_mfa.mfa_setup, name="mfa_setup"),
+    path("mfa/verify/", views_mfa.mfa_verify, name="mfa_verify"),
+    path("mfa/disable/", views_mfa.mfa_disable, name="mfa_disable"),
+    path("mfa/codes/", views_mfa.mfa_codes, name="mfa_codes"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

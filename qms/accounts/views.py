@@ -16,8 +16,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qms.accounts import permissions, services
-from qms.accounts.forms import LoginForm, ProfileForm, RoleForm, UserForm
+from qms.accounts import grants, permissions, services, throttle
+from qms.accounts.forms import (
+    LoginForm,
+    ProfileForm,
+    RoleForm,
+    ThrottledPasswordResetForm,
+    UserForm,
+)
 from qms.accounts.models import Role, RoleAssignment, User
 from qms.audittrail.models import LogEntry
 from qms.core.http import AuthedRequest
@@ -28,6 +34,30 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ThrottledPasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A successful reset clears the account's sign-in locks and is logged."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        throttle.clear_account(form.user)
+        services.password_changed(actor=form.user, user=form.user)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -49,15 +79,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _manage_units(user: Any) -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.active().filter(permissions.unit_scope_q(user, "accounts.manage_users"))
+    return grants.manage_units(user)
 
 
 def _users_in_scope(user: Any) -> QuerySet[User]:
-    return User.objects.filter(unit__in=_manage_units(user))
+    return grants.manageable_users(user)
+
+
+def _role_form(request: AuthedRequest, data: Any = None) -> RoleForm:
+    units = _manage_units(request.user).order_by("path")
+    return RoleForm(data, units=units, roles=grants.grantable_roles(request.user))
 
 
 def _get_user_for_admin(request: AuthedRequest, pk: int) -> User:
-    """A user whose unit is in the admin's scope (else 404); non-admins get 403."""
+    """A user the admin manages (home unit and every role in scope, not a superuser)
+    else 404; non-admins get 403."""
     if not permissions.has_any_role(request.user, "accounts.manage_users"):
         raise PermissionDenied
     return get_object_or_404(_users_in_scope(request.user).select_related("unit"), pk=pk)
@@ -79,7 +115,24 @@ def profile(request: AuthedRequest) -> HttpResponse:
         response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
         return response
     roles = user.role_assignments.select_related("org_unit")
-    return render(request, "accounts/profile.html", {"form": form, "roles": roles})
+    return render(request, "accounts/profile.html", {"form": form, "roles": roles, **_mfa(user)})
+
+
+def _mfa(user: User) -> dict[str, Any]:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from qms.accounts import mfa
+    from qms.accounts.views_mfa import CodeForm, DisableForm
+
+    enrolled = mfa.is_enrolled(user)
+    left = StaticToken.objects.filter(device__user=user).count() if enrolled else None
+    return {
+        "mfa_enrolled": enrolled,
+        "mfa_required": mfa.is_required(user),
+        "recovery_left": left,
+        "code_form": CodeForm(auto_id="codes_%s"),
+        "disable_form": DisableForm(auto_id="disable_%s"),
+    }
 
 
 SORTS = {
@@ -159,7 +212,8 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "target": target,
             "roles": target.role_assignments.select_related("org_unit"),
-            "role_form": RoleForm(units=_manage_units(request.user).order_by("path")),
+            "role_form": _role_form(request),
+            "is_self": target.pk == request.user.pk,
             "history": LogEntry.objects.for_object(target).select_related("actor")[:50],
         },
     )
@@ -175,16 +229,20 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else UserForm(units=units, instance=target)
     )
     if request.method == "POST" and form.is_valid():
-        services.user_update(actor=request.user, user=target, data=form.cleaned_data)
-        messages.success(request, _("Account saved."))
-        return redirect("accounts:user_detail", pk=target.pk)
+        try:
+            services.user_update(actor=request.user, user=target, data=form.cleaned_data)
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Account saved."))
+            return redirect("accounts:user_detail", pk=target.pk)
     return render(request, "accounts/user_form.html", {"form": form, "target": target})
 
 
 @require_POST
 def user_role_add(request: AuthedRequest, pk: int) -> HttpResponse:
     target = _get_user_for_admin(request, pk)
-    form = RoleForm(request.POST, units=_manage_units(request.user).order_by("path"))
+    form = _role_form(request, request.POST)
     if form.is_valid():
         try:
             services.role_assign(actor=request.user, user=target, **form.cleaned_data)
@@ -193,7 +251,7 @@ def user_role_add(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Role added."))
     else:
-        messages.error(request, _("Choose a role and a unit in your scope."))
+        messages.error(request, _("Choose a role you may grant and a unit in your scope."))
     return redirect("accounts:user_detail", pk=target.pk)
 
 
@@ -205,8 +263,12 @@ def user_role_remove(request: AuthedRequest, pk: int, assignment_pk: int) -> Htt
         pk=assignment_pk,
         user=target,
     )
-    services.role_revoke(actor=request.user, assignment=assignment)
-    messages.success(request, _("Role removed."))
+    try:
+        services.role_revoke(actor=request.user, assignment=assignment)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Role removed."))
     return redirect("accounts:user_detail", pk=target.pk)
 
 

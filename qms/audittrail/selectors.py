@@ -52,6 +52,13 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "accounts.user.password_reset": gettext_lazy("reset the password"),
     "accounts.role.assigned": gettext_lazy("assigned a role"),
     "accounts.role.removed": gettext_lazy("removed a role"),
+    "accounts.role.revoked": gettext_lazy("removed a role"),
+    "accounts.user.activated": gettext_lazy("reactivated the account"),
+    "accounts.user.password_changed": gettext_lazy("changed the password"),
+    "accounts.mfa.enrolled": gettext_lazy("turned on two-step sign-in"),
+    "accounts.mfa.disabled": gettext_lazy("turned off two-step sign-in"),
+    "accounts.mfa.recovery_code_used": gettext_lazy("signed in with a recovery code"),
+    "accounts.mfa.recovery_codes_regenerated": gettext_lazy("made new recovery codes"),
     # yearly plan
     "planning.plan.created": gettext_lazy("created the plan"),
     "planning.plan.updated": gettext_lazy("updated the plan"),

@@ -25,28 +25,6 @@ def test_login_with_email_or_username(personas):
         assert client.get(reverse("planning:my_tasks")).status_code == 200
 
 
-def test_five_failures_lock_the_account_with_a_clear_message(personas, settings):
-    settings.LOGIN_MAX_FAILED_ATTEMPTS = 5
-    client = Client()
-    for _ in range(5):
-        response = client.post(
-            reverse("accounts:login"), {"username": "staff_a", "password": "wrong"}
-        )
-        assert response.status_code == 200
-    assert User.objects.get(username="staff_a").locked_until is not None
-    response = client.post(reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD})
-    assert response.status_code == 200
-    assert "khóa" in response.content.decode() or "locked" in response.content.decode()
-
-
-def test_lockout_threshold_is_configurable(personas, settings):
-    settings.LOGIN_MAX_FAILED_ATTEMPTS = 2
-    client = Client()
-    for _ in range(2):
-        client.post(reverse("accounts:login"), {"username": "staff_a", "password": "x"})
-    assert User.objects.get(username="staff_a").locked_until is not None
-
-
 def test_wrong_password_keeps_the_typed_login(personas):
     response = Client().post(reverse("accounts:login"), {"username": "staff_a", "password": "x"})
     assert 'value="staff_a"' in response.content.decode()
@@ -208,29 +186,6 @@ def test_role_remove_route_matrix(client_as, personas):
     assert client_as("outsider").post(url).status_code == 403
     assert client_as("agency_admin").get(url).status_code == 405
     assert client_as("agency_admin").post(url).status_code == 302
-
-
-def test_every_account_route_is_covered():
-    from qms.accounts.urls import urlpatterns
-
-    covered = {
-        "login",
-        "logout",
-        "profile",
-        "password_change",
-        "password_reset",
-        "password_reset_done",
-        "password_reset_confirm",
-        "password_reset_complete",
-        "user_list",
-        "user_create",
-        "user_detail",
-        "user_edit",
-        "user_role_add",
-        "user_role_remove",
-        "user_set_active",
-    }
-    assert {p.name for p in urlpatterns} == covered
 
 
 def test_public_pages_need_no_login():

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from qms.demo.loader import DEMO_PASSWORD, load_demo
@@ -17,3 +18,13 @@ class Command(BaseCommand):
         )
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.name:<22} {login.roles}")
+        if settings.EISO_MFA_REQUIRED_FOR_ADMINS:
+            self.stdout.write(
+                "Two-step sign-in is required for admin accounts: at first sign-in they are "
+                "asked to scan a QR code with an authenticator app (or type its secret)."
+            )
+        else:
+            self.stdout.write(
+                "Two-step sign-in is optional here (EISO_MFA_REQUIRED_FOR_ADMINS=False); "
+                "production requires it for admin accounts. Try it under My account."
+            )
