@@ -4,6 +4,8 @@ Accounts and roles change in the eISO user pages, which check the granting rules
 write the audit trail; admin's password form is refused too.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.decorators import login_not_required
