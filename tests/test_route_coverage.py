@@ -103,7 +103,7 @@ def _declared(module_name: str) -> tuple[set[str], set[str]]:
     for row in getattr(module, "MATRIX", ()):
         name = row[0] if ":" in row[0] else f"{app}:{row[0]}"
         covered.add(name)
-        if len(row) > 1 and row[1] == "post":
+        if len(row) > 1 and str(row[1]).lower() == "post":
             posted.add(name)
     for attr, value in vars(module).items():
         if attr.endswith("_ROUTE") and isinstance(value, str):

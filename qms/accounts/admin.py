@@ -14,6 +14,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qms.accounts.models import CommitteeMember, RoleAssignment, User
 from qms.core.admin_base import ReadOnlyAdmin, ReadOnlyPermissions, ReadOnlyTabularInline
@@ -50,3 +52,11 @@ def _admin_login(request: HttpRequest, extra_context: Any = None) -> HttpRespons
 
 
 admin.site.login = _admin_login  # type: ignore[method-assign]
+
+
+# Second-factor devices are enrolled and removed on eISO's own pages (audited); in the
+# admin they are shown, never added or changed (django-otp registers editable admins).
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
+    admin.site.register(_device, ReadOnlyAdmin)

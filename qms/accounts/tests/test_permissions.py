@@ -38,6 +38,13 @@ SELF_SERVICE = [
     ("accounts:mfa_verify", "get", 200),
     ("accounts:mfa_disable", "post", 302),
     ("accounts:mfa_codes", "post", 302),
+    # posted with nothing (or a wrong code): refused by the form, nothing changes
+    ("accounts:profile", "post", 200),
+    ("accounts:password_change", "post", 200),
+    ("accounts:password_reset", "post", 200),
+    ("accounts:password_reset_confirm", "post", 200),
+    ("accounts:login", "post", 302),
+    ("accounts:mfa_verify", "post", 200),
 ]
 ADMIN_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("accounts:user_list", "get", None),
@@ -96,6 +103,8 @@ MATRIX += [
      {"role": Role.SYSTEM_ADMIN, "org_unit": "province"}, 302, False),
     ("accounts:user_role_remove", "post", "agency_admin", "agency_admin", {}, 302, False),
     ("accounts:user_set_active", "post", "agency_admin", "agency_admin", DEACTIVATE, 302, False),
+    *[("accounts:user_create", "post", p, "staff_a", {}, 200 if p in ADMINS else 403, False)
+      for p in EVERYONE],
     ("accounts:user_role_add", "post", "root", "staff_a",
      {"role": Role.SYSTEM_ADMIN, "org_unit": "province"}, 302, True),
 ]  # fmt: skip

@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from conftest import PASSWORD, make_user
 from qms.accounts.models import Role, RoleAssignment, SignInThrottle, User
@@ -78,15 +77,14 @@ def _login(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
 
 def test_one_generic_message_for_unknown_wrong_and_locked(personas, settings):
     settings.LOGIN_MAX_FAILED_ATTEMPTS = 2
-    client = Client()
-    with translation.override("en"):
-        for _ in range(2):
-            _login(client, "staff_a", "wrong")
-        bodies = [
-            _login(client, "nobody", "wrong").content.decode(),
-            _login(client, "staff_a", "wrong").content.decode(),
-            _login(client, "staff_a", PASSWORD).content.decode(),  # locked: right password
-        ]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the page's language comes from the request
+    for _ in range(2):
+        _login(client, "staff_a", "wrong")
+    bodies = [
+        _login(client, "nobody", "wrong").content.decode(),
+        _login(client, "staff_a", "wrong").content.decode(),
+        _login(client, "staff_a", PASSWORD).content.decode(),  # locked: right password
+    ]
     errors = {_error(b) for b in bodies}
     assert len(errors) == 1 and "Sign-in failed" in errors.pop()
 
