@@ -164,6 +164,21 @@ def has_any_role(user: User | AnonymousUser, action: str) -> bool:
     return any(a.role in allowed for a in _assignments(user))
 
 
+def has_agency_role(user: User | AnonymousUser, action: str) -> bool:
+    """Does the user hold a role allowing ``action`` over a whole agency (or a province)?
+
+    For menu entries of agency-level pages (regulation dates, document settings): a role
+    held on a school or a division does not open them, so it does not show them either.
+    """
+    from qms.core.models import OrgUnit
+
+    if getattr(user, "is_superuser", False):
+        return True
+    allowed = roles_for(action)
+    wide = {OrgUnit.Kind.AGENCY, OrgUnit.Kind.PROVINCE}
+    return any(a.role in allowed and a.org_unit.kind in wide for a in _assignments(user))
+
+
 def unit_scope_q(user: User | AnonymousUser, action: str, prefix: str = "") -> Q:
     """A filter on OrgUnit (or on ``prefix`` + unit lookups) for where ``action`` is allowed."""
     if getattr(user, "is_superuser", False) and user.is_active:
