@@ -38,6 +38,8 @@ messages: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint --quiet
+	$(VENV)/bin/djlint templates --check --quiet
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy qms conftest.py tests bench
