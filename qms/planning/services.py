@@ -344,47 +344,8 @@ def plan_copy(*, actor: User, plan: Plan, year: int) -> Plan:
             appendix_title=plan.appendix_title,
             appendix_subtitle=shift_years_in_text(plan.appendix_subtitle, shift),
         )
-        PlanBasis.objects.bulk_create(
-            PlanBasis(
-                plan=new,
-                order=b.order,
-                verb=b.verb,
-                continues_previous=b.continues_previous,
-                doc_kind=b.doc_kind,
-                doc_number=b.doc_number,
-                doc_date=b.doc_date,
-                doc_issuer=b.doc_issuer,
-                text=b.text,
-            )
-            for b in plan.bases.all()
-        )
-        PlanSection.objects.bulk_create(
-            PlanSection(
-                plan=new, order=s.order, heading=s.heading, body=shift_years_in_text(s.body, shift)
-            )
-            for s in plan.sections.all()
-        )
-        mapping: dict[int, PlanTask] = {}
-        old_tasks = list(plan.tasks.prefetch_related("lead_units", "partner_units", "depends_on"))
-        for t in old_tasks:
-            timing_text = shift_timing_text(t.timing_text, shift)
-            nt = PlanTask(
-                plan=new,
-                number=t.number,
-                content=shift_years_in_text(t.content, shift),
-                lead_text=t.lead_text,
-                partner_text=t.partner_text,
-                regulation_key=t.regulation_key,
-            )
-            _apply_timing(nt, timing_text, year, t.review_cadence_months)
-            nt.save()
-            nt.lead_units.set(t.lead_units.all())
-            nt.partner_units.set(t.partner_units.all())
-            mapping[t.pk] = nt
-        for t in old_tasks:
-            mapping[t.pk].depends_on.set(
-                [mapping[d.pk] for d in t.depends_on.all() if d.pk in mapping]
-            )
+        _copy_bases_and_sections(plan, new, shift)
+        _copy_tasks(plan, new, shift)
         _log(
             actor,
             "planning.plan.created",
@@ -394,6 +355,53 @@ def plan_copy(*, actor: User, plan: Plan, year: int) -> Plan:
             note=_("Copied from %(plan)s") % {"plan": plan},
         )
     return new
+
+
+def _copy_bases_and_sections(plan: Plan, new: Plan, shift: int) -> None:
+    """The legal bases as they are; the sections' years moved ``shift`` years on."""
+    PlanBasis.objects.bulk_create(
+        PlanBasis(
+            plan=new,
+            order=b.order,
+            verb=b.verb,
+            continues_previous=b.continues_previous,
+            doc_kind=b.doc_kind,
+            doc_number=b.doc_number,
+            doc_date=b.doc_date,
+            doc_issuer=b.doc_issuer,
+            text=b.text,
+        )
+        for b in plan.bases.all()
+    )
+    PlanSection.objects.bulk_create(
+        PlanSection(
+            plan=new, order=s.order, heading=s.heading, body=shift_years_in_text(s.body, shift)
+        )
+        for s in plan.sections.all()
+    )
+
+
+def _copy_tasks(plan: Plan, new: Plan, shift: int) -> None:
+    """Each task reset to its first state, timing moved on, units and dependencies kept."""
+    mapping: dict[int, PlanTask] = {}
+    old_tasks = list(plan.tasks.prefetch_related("lead_units", "partner_units", "depends_on"))
+    for t in old_tasks:
+        timing_text = shift_timing_text(t.timing_text, shift)
+        nt = PlanTask(
+            plan=new,
+            number=t.number,
+            content=shift_years_in_text(t.content, shift),
+            lead_text=t.lead_text,
+            partner_text=t.partner_text,
+            regulation_key=t.regulation_key,
+        )
+        _apply_timing(nt, timing_text, new.year, t.review_cadence_months)
+        nt.save()
+        nt.lead_units.set(t.lead_units.all())
+        nt.partner_units.set(t.partner_units.all())
+        mapping[t.pk] = nt
+    for t in old_tasks:
+        mapping[t.pk].depends_on.set([mapping[d.pk] for d in t.depends_on.all() if d.pk in mapping])
 
 
 # ---------------------------------------------------------------- tasks
@@ -561,13 +569,7 @@ def task_post_progress(
         if not task.is_open() or task.plan.status != Plan.Status.ISSUED:
             raise PlanningError(_("Progress can be posted only on open tasks of an issued plan."))
         before = snapshot(task, ["status", "percent", "reported_done_by"])
-        if report_done:
-            task.status, task.percent = PlanTask.Status.DONE_REPORTED, 100
-            task.reported_done_by, task.reported_done_at = actor, timezone.now()
-        else:
-            task.percent = percent
-            task.status = PlanTask.Status.IN_PROGRESS
-        task.save(update_fields=["status", "percent", "reported_done_by", "reported_done_at"])
+        _task_set_progress(task, actor=actor, percent=percent, report_done=report_done)
         update = ProgressUpdate.objects.create(
             task=task,
             author=actor,
@@ -576,25 +578,7 @@ def task_post_progress(
             status_after=task.status,
         )
         for upload, file in checked:
-            sha = file.sha256
-            ev = Evidence(
-                update=update,
-                original_name=file.name,
-                content_type=file.content_type,
-                size=file.size,
-                sha256=sha,
-                uploaded_by=actor,
-            )
-            ev.file.save(file.name or "evidence", upload, save=False)
-            ev.save()
-            logentry_create(
-                actor=actor,
-                action="planning.evidence.added",
-                obj=ev,
-                unit=task.plan.agency,
-                before={},
-                after={"file": ev.original_name, "sha256": sha, "size": ev.size},
-            )
+            _evidence_add(actor=actor, update=update, upload=upload, file=file)
         logentry_create(
             actor=actor,
             action="planning.progress.posted",
@@ -613,6 +597,43 @@ def task_post_progress(
             actor=actor, task=task, percent=update.percent, comment=update.comment
         )
     return update
+
+
+def _task_set_progress(task: PlanTask, *, actor: User, percent: int, report_done: bool) -> None:
+    """In progress at ``percent``, or reported done (100 %) by ``actor``; saved."""
+    if report_done:
+        task.status, task.percent = PlanTask.Status.DONE_REPORTED, 100
+        task.reported_done_by, task.reported_done_at = actor, timezone.now()
+    else:
+        task.percent = percent
+        task.status = PlanTask.Status.IN_PROGRESS
+    task.save(update_fields=["status", "percent", "reported_done_by", "reported_done_at"])
+
+
+def _evidence_add(
+    *, actor: User, update: ProgressUpdate, upload: UploadedFile, file: CheckedUpload
+) -> Evidence:
+    """Store one checked evidence file of a progress update, with its log entry."""
+    sha = file.sha256
+    ev = Evidence(
+        update=update,
+        original_name=file.name,
+        content_type=file.content_type,
+        size=file.size,
+        sha256=sha,
+        uploaded_by=actor,
+    )
+    ev.file.save(file.name or "evidence", upload, save=False)
+    ev.save()
+    logentry_create(
+        actor=actor,
+        action="planning.evidence.added",
+        obj=ev,
+        unit=update.task.plan.agency,
+        before={},
+        after={"file": ev.original_name, "sha256": sha, "size": ev.size},
+    )
+    return ev
 
 
 def task_confirm(*, actor: User, task: PlanTask) -> PlanTask:
