@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qms.accounts import permissions
 from qms.core import selectors as core_selectors
+from qms.core import transitions
 from qms.core.http import AuthedRequest, int_param
 from qms.core.models import OrgUnit
 from qms.objectives import dashboards, selectors, services
@@ -339,13 +340,13 @@ def objective_edit(
 
 def _transition(request: AuthedRequest, pk: int, action: str, run: Any, ok: str) -> HttpResponse:
     objective_set = selectors.get_set_for_user(request.user, pk, action)
-    try:
-        run(objective_set)
-    except ObjectiveError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, ok)
-    return redirect("objectives:set_detail", pk=objective_set.pk)
+    return transitions.run_transition(
+        request,
+        lambda: run(objective_set),
+        success=ok,
+        error=ObjectiveError,
+        then=reverse("objectives:set_detail", kwargs={"pk": objective_set.pk}),
+    )
 
 
 @require_POST

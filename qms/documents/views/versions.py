@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qms.accounts import permissions
+from qms.core import transitions
 from qms.core.http import AuthedRequest
 from qms.documents import files, selectors, services
 from qms.documents.forms import (
@@ -192,13 +194,13 @@ def _save_version(
 
 
 def _run(request: AuthedRequest, version: DocumentVersion, run: Any, ok: str) -> HttpResponse:
-    try:
-        run()
-    except DocumentError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, ok)
-    return redirect("documents:version_detail", pk=version.pk)
+    return transitions.run_transition(
+        request,
+        run,
+        success=ok,
+        error=DocumentError,
+        then=reverse("documents:version_detail", kwargs={"pk": version.pk}),
+    )
 
 
 @require_POST
