@@ -29,7 +29,7 @@ def flashed(request: HttpRequest) -> list[tuple[str, str]]:
     return [(m.level_tag, m.message) for m in get_messages(request)]
 
 
-def test_a_step_that_succeeds_says_so_and_redirects():
+def test_a_step_that_succeeds_says_so_and_redirects() -> None:
     request = post()
     calls: list[str] = []
     response = run_transition(
@@ -41,7 +41,7 @@ def test_a_step_that_succeeds_says_so_and_redirects():
     assert flashed(request) == [("success", "Done.")]
 
 
-def test_a_refused_step_shows_the_domain_message_and_redirects():
+def test_a_refused_step_shows_the_domain_message_and_redirects() -> None:
     def refuse() -> None:
         raise StepRefused("This plan has already been approved.")
 
@@ -52,7 +52,7 @@ def test_a_refused_step_shows_the_domain_message_and_redirects():
     assert flashed(request) == [("error", "This plan has already been approved.")]
 
 
-def test_other_errors_are_not_turned_into_messages():
+def test_other_errors_are_not_turned_into_messages() -> None:
     def crash() -> None:
         raise KeyError("bug")
 
@@ -62,14 +62,14 @@ def test_other_errors_are_not_turned_into_messages():
     assert flashed(request) == []
 
 
-def test_an_htmx_fragment_request_gets_a_client_redirect():
+def test_an_htmx_fragment_request_gets_a_client_redirect() -> None:
     request = post(**{"HX-Request": "true"})
     response = run_transition(request, lambda: None, success="Done.", error=StepRefused, then="/x/")
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/x/"
 
 
-def test_a_boosted_htmx_request_gets_an_ordinary_redirect():
+def test_a_boosted_htmx_request_gets_an_ordinary_redirect() -> None:
     request = post(**{"HX-Request": "true", "HX-Boosted": "true"})
     response = run_transition(request, lambda: None, success="Done.", error=StepRefused, then="/x/")
     assert response.status_code == 302
