@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qms.accounts import permissions
+from qms.core import downloads, transitions
 from qms.core import selectors as core_selectors
-from qms.core import transitions
 from qms.core.http import AuthedRequest, int_param
 from qms.core.models import OrgUnit
 from qms.objectives import dashboards, selectors, services
@@ -164,17 +164,14 @@ def stage_link(request: AuthedRequest, task_pk: int) -> HttpResponse:
 
 
 @require_GET
-def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse:
     measurement = get_object_or_404(Measurement.objects.exclude(evidence=""), pk=pk)
     selectors.get_objective_for_user(request.user, measurement.objective_id)
-    response = FileResponse(
-        measurement.evidence.open("rb"),
-        as_attachment=True,
+    return downloads.stored_file_response(
+        measurement.evidence,
         filename=measurement.evidence_name,
-        content_type=measurement.evidence_type or "application/octet-stream",
+        content_type=measurement.evidence_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_POST

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
-from qms.core import transitions
+from qms.core import downloads, transitions
 from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
 from qms.core.models import DeadlineRule, OrgUnit
@@ -616,16 +616,11 @@ def task_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse:
     ev = selectors.get_evidence_for_user(request.user, pk)
-    response = FileResponse(
-        ev.file.open("rb"),
-        as_attachment=True,
-        filename=ev.original_name,
-        content_type=ev.content_type,
+    return downloads.stored_file_response(
+        ev.file, filename=ev.original_name, content_type=ev.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_GET
