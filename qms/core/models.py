@@ -225,6 +225,65 @@ class IssuedNumber(models.Model):
         return self.symbol
 
 
+class OfficialDocumentHeader(models.Model):
+    """The header and signature block of an official document (NĐ 30/2020, Phụ lục I).
+
+    Governing body and issuing body (top left), number and symbol ("Số: 187/KH-SGDĐT"),
+    place and date, and the signer: signing form (KT., TM., …), on whose behalf, position
+    and name. Frozen on the document when it is made: a later rename of the agency does
+    not change what was issued. The fields allow blanks, as on a draft that is not numbered
+    or signed yet; a model that exists only once signed overrides them as required.
+    """
+
+    class SignerPrefix(models.TextChoices):
+        NONE = "", _("(signs in own name)")
+        KT = "KT.", "KT. (ký thay)"
+        TL = "TL.", "TL. (thừa lệnh)"
+        TM = "TM.", "TM. (thay mặt)"
+        TUQ = "TUQ.", "TUQ. (thừa ủy quyền)"
+        Q = "Q.", "Q. (quyền)"
+
+    parent_body = models.CharField(_("governing body"), max_length=255, blank=True)
+    issuer_name = models.CharField(_("issuing agency"), max_length=255)
+    number = models.CharField(_("number and symbol"), max_length=80, blank=True)
+    place = models.CharField(_("place"), max_length=80, blank=True)
+    issued_on = models.DateField(_("date issued"), null=True, blank=True)
+    signer_prefix = models.CharField(
+        _("signing form"), max_length=5, choices=SignerPrefix.choices, blank=True
+    )
+    signer_authority = models.CharField(
+        _("signing on behalf of"), max_length=120, blank=True, help_text=_("E.g. GIÁM ĐỐC")
+    )
+    signer_position = models.CharField(_("signer's position"), max_length=120, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def header_for(agency: OrgUnit) -> dict[str, str]:
+        """The header fields as ``agency`` prints them today, to freeze on a new document."""
+        return {
+            "parent_body": agency.parent_body_name,
+            "issuer_name": agency.name.upper(),
+            "place": agency.place_name,
+        }
+
+    @property
+    def number_parts(self) -> tuple[str, str]:
+        """Số and ký hiệu apart: ``("187", "KH-SGDĐT")`` from "187/KH-SGDĐT"."""
+        serial, _slash, symbol = self.number.partition("/")
+        return serial, symbol
+
+    @property
+    def signing_line(self) -> str:
+        """The line above the position: "KT. GIÁM ĐỐC", or "GIÁM ĐỐC" for one signing in
+        their own name; empty when a signing form lacks the authority it signs for."""
+        if self.signer_prefix and self.signer_authority:
+            return f"{self.signer_prefix} {self.signer_authority}"
+        return self.signer_authority if not self.signer_prefix else ""
+
+
 class DeadlineRule(models.Model):
     """A date "per regulation" (Theo quy định) that an administrator sets each year.
 

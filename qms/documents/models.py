@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qms.core.models import OrgUnit
+from qms.core.models import OfficialDocumentHeader, OrgUnit
 
 if TYPE_CHECKING:
     from qms.accounts.models import User
@@ -287,29 +287,27 @@ class Document(models.Model):
         )
 
 
-class IssuingDecision(models.Model):
-    """Quyết định ban hành: the head's numbered decision putting versions in force."""
+class IssuingDecision(OfficialDocumentHeader):
+    """Quyết định ban hành: the head's numbered decision putting versions in force.
+
+    Its header (OfficialDocumentHeader) is frozen at issue, as printed.
+    """
 
     agency = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     issued_number = models.OneToOneField(
         "core.IssuedNumber", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A decision exists only once signed: its number, date and signer are required.
     number = models.CharField(_("number and symbol"), max_length=80)
-    issued_on = models.DateField(_("date signed"))
+    issued_on = models.DateField(_("date signed"))  # type: ignore[assignment]
+    signer_position = models.CharField(_("signer's position"), max_length=120)
+    signer_name = models.CharField(_("signer's name"), max_length=120)
     effective_on = models.DateField(_("effective from"))
     title = models.TextField(_("subject (trích yếu)"))
-    # Frozen at issue, as printed.
-    parent_body = models.CharField(_("governing body"), max_length=255, blank=True)
-    issuer_name = models.CharField(_("issuing agency"), max_length=255)
-    place = models.CharField(_("place"), max_length=80, blank=True)
     bases = models.JSONField(_("legal bases (Căn cứ)"), default=list, blank=True)
     proposer = models.CharField(_("on the proposal of"), max_length=255, blank=True)
     executors = models.TextField(_("who carries it out (Điều 3)"), blank=True)
     recipients = models.JSONField(_("recipients (Nơi nhận)"), default=list, blank=True)
-    signer_prefix = models.CharField(_("signing form"), max_length=5, blank=True)
-    signer_authority = models.CharField(_("signing on behalf of"), max_length=120, blank=True)
-    signer_position = models.CharField(_("signer's position"), max_length=120)
-    signer_name = models.CharField(_("signer's name"), max_length=120)
     registered_from_paper = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qms.accounts import permissions
+from qms.core import downloads, transitions
 from qms.core import selectors as core_selectors
 from qms.core.http import AuthedRequest, int_param
 from qms.core.models import OrgUnit
@@ -163,17 +164,14 @@ def stage_link(request: AuthedRequest, task_pk: int) -> HttpResponse:
 
 
 @require_GET
-def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse:
     measurement = get_object_or_404(Measurement.objects.exclude(evidence=""), pk=pk)
     selectors.get_objective_for_user(request.user, measurement.objective_id)
-    response = FileResponse(
-        measurement.evidence.open("rb"),
-        as_attachment=True,
+    return downloads.stored_file_response(
+        measurement.evidence,
         filename=measurement.evidence_name,
-        content_type=measurement.evidence_type or "application/octet-stream",
+        content_type=measurement.evidence_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_POST
@@ -339,13 +337,13 @@ def objective_edit(
 
 def _transition(request: AuthedRequest, pk: int, action: str, run: Any, ok: str) -> HttpResponse:
     objective_set = selectors.get_set_for_user(request.user, pk, action)
-    try:
-        run(objective_set)
-    except ObjectiveError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, ok)
-    return redirect("objectives:set_detail", pk=objective_set.pk)
+    return transitions.run_transition(
+        request,
+        lambda: run(objective_set),
+        success=ok,
+        error=ObjectiveError,
+        then=reverse("objectives:set_detail", kwargs={"pk": objective_set.pk}),
+    )
 
 
 @require_POST

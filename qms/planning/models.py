@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qms.core.models import OrgUnit
+from qms.core.models import OfficialDocumentHeader, OrgUnit
 
 if TYPE_CHECKING:
     from qms.accounts.models import User
@@ -40,20 +40,12 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         return self.filter(archived_at__isnull=True)
 
 
-class Plan(models.Model):
+class Plan(OfficialDocumentHeader):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted for approval")
         ISSUED = "issued", _("Issued")
         CLOSED = "closed", _("Closed")
-
-    class SignerPrefix(models.TextChoices):
-        NONE = "", _("(signs in own name)")
-        KT = "KT.", "KT. (ký thay)"
-        TL = "TL.", "TL. (thừa lệnh)"
-        TM = "TM.", "TM. (thay mặt)"
-        TUQ = "TUQ.", "TUQ. (thừa ủy quyền)"
-        Q = "Q.", "Q. (quyền)"
 
     agency = models.ForeignKey(
         OrgUnit,
@@ -66,29 +58,17 @@ class Plan(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
-    # Header, frozen at issue: later renames of the agency do not change an issued plan.
-    parent_body = models.CharField(_("governing body"), max_length=255, blank=True)
-    issuer_name = models.CharField(_("issuing agency"), max_length=255)
+    # The header (OfficialDocumentHeader) is frozen at issue: later renames of the agency
+    # do not change an issued plan.
     doc_type = models.CharField(_("document type"), max_length=10, default="KH")
-    number = models.CharField(_("number and symbol"), max_length=80, blank=True)
     issued_number = models.OneToOneField(
         "core.IssuedNumber", null=True, blank=True, on_delete=models.PROTECT, related_name="plan"
     )
-    place = models.CharField(_("place"), max_length=80, blank=True)
-    issued_on = models.DateField(_("date issued"), null=True, blank=True)
     title = models.TextField(_("subject (trích yếu)"))
     intro = models.TextField(_("introductory sentence"), blank=True)
     closing = models.TextField(_("closing paragraph"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     recipients = models.JSONField(_("recipients (Nơi nhận)"), default=list, blank=True)
-    signer_prefix = models.CharField(
-        _("signing form"), max_length=5, choices=SignerPrefix.choices, blank=True
-    )
-    signer_authority = models.CharField(
-        _("signing on behalf of"), max_length=120, blank=True, help_text=_("E.g. GIÁM ĐỐC")
-    )
-    signer_position = models.CharField(_("signer's position"), max_length=120, blank=True)
-    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
     signer_line_verbatim = models.CharField(
         _("signing line as issued"),
         max_length=120,
@@ -155,11 +135,7 @@ class Plan(models.Model):
 
     @property
     def signing_line(self) -> str:
-        if self.signer_line_verbatim:
-            return self.signer_line_verbatim
-        if self.signer_prefix and self.signer_authority:
-            return f"{self.signer_prefix} {self.signer_authority}"
-        return self.signer_authority if not self.signer_prefix else ""
+        return self.signer_line_verbatim or super().signing_line
 
 
 class PlanBasis(models.Model):

@@ -110,10 +110,7 @@ def plan_create(
             year=year,
             title=title,
             created_by=actor,
-            parent_body=fields.pop("parent_body", agency.parent_body_name),
-            issuer_name=fields.pop("issuer_name", agency.name.upper()),
-            place=fields.pop("place", agency.place_name),
-            **fields,
+            **{**Plan.header_for(agency), **fields},
         )
         _log(actor, "planning.plan.created", plan, {}, snapshot(plan, PLAN_FIELDS))
     return plan

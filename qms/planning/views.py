@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
+from qms.core import downloads, transitions
 from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
 from qms.core.models import DeadlineRule, OrgUnit
@@ -241,13 +243,13 @@ def _transition_view(
     request: AuthedRequest, pk: int, action: str, run: Any, ok: str
 ) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk, action)
-    try:
-        run(plan)
-    except PlanningError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, ok)
-    return redirect("planning:plan_detail", pk=plan.pk)
+    return transitions.run_transition(
+        request,
+        lambda: run(plan),
+        success=ok,
+        error=PlanningError,
+        then=reverse("planning:plan_detail", kwargs={"pk": plan.pk}),
+    )
 
 
 @require_POST
@@ -573,13 +575,9 @@ def task_url(task: PlanTask) -> str:
 
 def _task_action(request: AuthedRequest, pk: int, action: str, run: Any, ok: str) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk, action)
-    try:
-        run(task)
-    except PlanningError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, ok)
-    return redirect("planning:task_detail", pk=task.pk)
+    return transitions.run_transition(
+        request, lambda: run(task), success=ok, error=PlanningError, then=task_url(task)
+    )
 
 
 @require_POST
@@ -618,16 +616,11 @@ def task_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse:
     ev = selectors.get_evidence_for_user(request.user, pk)
-    response = FileResponse(
-        ev.file.open("rb"),
-        as_attachment=True,
-        filename=ev.original_name,
-        content_type=ev.content_type,
+    return downloads.stored_file_response(
+        ev.file, filename=ev.original_name, content_type=ev.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_GET

@@ -139,7 +139,7 @@ def decision_data(decision: IssuingDecision) -> PlanDocData:
             "document__code"
         )
     )
-    number, _sep, symbol = decision.number.partition("/")
+    number, symbol = decision.number_parts
     authority = f"{decision.signer_prefix} {decision.signer_authority}".strip()
     preamble = [Paragraph(f"GIÁM ĐỐC {decision.issuer_name}".upper(), bold=True)]
     preamble += [Paragraph(b) for b in decision.bases]

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qms.accounts import permissions
+from qms.core import downloads, transitions
 from qms.core.http import AuthedRequest
 from qms.documents import files, selectors, services
 from qms.documents.forms import (
@@ -192,13 +193,13 @@ def _save_version(
 
 
 def _run(request: AuthedRequest, version: DocumentVersion, run: Any, ok: str) -> HttpResponse:
-    try:
-        run()
-    except DocumentError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, ok)
-    return redirect("documents:version_detail", pk=version.pk)
+    return transitions.run_transition(
+        request,
+        run,
+        success=ok,
+        error=DocumentError,
+        then=reverse("documents:version_detail", kwargs={"pk": version.pk}),
+    )
 
 
 @require_POST
@@ -279,33 +280,22 @@ def version_file(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse
     version = selectors.get_version_for_user(request.user, pk)
     if not version.file_name or not version.file:
         raise Http404
-    if version.is_obsolete:
-        with version.file.open("rb") as fh:
-            data = fh.read()
-        kind = FILE_KINDS.get(version.file_type, "")
-        try:
-            stamped = files.stamp_obsolete(data, kind, note=_obsolete_note(version))
-        except ValueError:
-            # An obsolete file is never handed out unstamped.
-            messages.error(request, _("This obsolete file cannot be stamped, so it is not served."))
-            return redirect("documents:version_detail", pk=version.pk)
-        response: HttpResponse | FileResponse = HttpResponse(
-            stamped, content_type=version.file_type
+    if not version.is_obsolete:
+        return downloads.stored_file_response(
+            version.file, filename=version.file_name, content_type=version.file_type
         )
-        response["Content-Disposition"] = _disposition(f"HET-HIEU-LUC_{version.file_name}")
-    else:
-        response = FileResponse(
-            version.file.open("rb"),
-            as_attachment=True,
-            filename=version.file_name,
-            content_type=version.file_type,
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _disposition(filename: str) -> str:
-    return content_disposition_header(True, filename) or "attachment"
+    with version.file.open("rb") as fh:
+        data = fh.read()
+    kind = FILE_KINDS.get(version.file_type, "")
+    try:
+        stamped = files.stamp_obsolete(data, kind, note=_obsolete_note(version))
+    except ValueError:
+        # An obsolete file is never handed out unstamped.
+        messages.error(request, _("This obsolete file cannot be stamped, so it is not served."))
+        return redirect("documents:version_detail", pk=version.pk)
+    return downloads.stored_file_response(
+        stamped, filename=f"HET-HIEU-LUC_{version.file_name}", content_type=version.file_type
+    )
 
 
 def _obsolete_note(version: DocumentVersion) -> str:
