@@ -7,7 +7,7 @@ import datetime
 from qms.documents import selectors
 from qms.documents.models import Document, DocumentVersion, IssuingDecision
 from qms.documents.steps import check_steps
-from qms.reports.plan_docx import AppendixRow, Paragraph, PlanDocData
+from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph
 from qms.reports.procedure_docx import (
     FormRow,
     ProcedureDocData,
@@ -132,7 +132,7 @@ def _place_date(place: str, day: datetime.date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def decision_data(decision: IssuingDecision) -> PlanDocData:
+def decision_data(decision: IssuingDecision) -> OfficialDocData:
     """A Quyết định ban hành in the NĐ 30 layout; the documents are listed in an appendix."""
     versions = list(
         decision.versions.select_related("document", "document__owner_unit").order_by(
@@ -163,7 +163,7 @@ def decision_data(decision: IssuingDecision) -> PlanDocData:
         ),
         Paragraph(f"Điều 3. {decision.executors} chịu trách nhiệm thi hành Quyết định này."),
     ]
-    return PlanDocData(
+    return OfficialDocData(
         parent_body=decision.parent_body,
         issuer=decision.issuer_name,
         number=number,

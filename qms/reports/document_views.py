@@ -24,11 +24,11 @@ from qms.reports.document_lists import (
     RECORD_HEADERS,
     build_list_xlsx,
 )
+from qms.reports.nd30 import build_official_docx
 from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
-from qms.reports.plan_docx import build_plan_docx
 from qms.reports.procedure_docx import build_procedure_docx
 from qms.reports.register_docx import RegisterDocData, build_register_docx
-from qms.reports.views import DOCX, XLSX, _download
+from qms.reports.responses import download
 
 FORMATS = {"xlsx", "docx"}
 
@@ -44,7 +44,7 @@ def _version_name(version: DocumentVersion, ext: str) -> str:
 def version_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     version = selectors.get_version_for_user(request.user, pk)
     content = build_procedure_docx(data=procedure_data(version))
-    return _download(content, DOCX, _version_name(version, "docx"))
+    return download(content, _version_name(version, "docx"))
 
 
 @require_GET
@@ -58,14 +58,14 @@ def version_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     except PdfConversionError as exc:
         messages.error(request, str(exc))
         return redirect("documents:version_detail", pk=version.pk)
-    return _download(pdf, "application/pdf", _version_name(version, "pdf"))
+    return download(pdf, _version_name(version, "pdf"))
 
 
 @require_GET
 def decision_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     decision = selectors.get_decision_for_user(request.user, pk)
     name = f"quyet-dinh-{slugify(decision.number.replace('/', '-'))}.docx"
-    return _download(build_plan_docx(plan=decision_data(decision)), DOCX, name)
+    return download(build_official_docx(data=decision_data(decision)), name)
 
 
 def _agency(request: AuthedRequest) -> OrgUnit | None:
@@ -105,7 +105,7 @@ def _export(
         content = build_list_xlsx(
             title=title, subtitle=subtitle, headers=wide_headers, rows=wide_rows, sheet=title[:31]
         )
-        return _download(content, XLSX, f"{name}.xlsx")
+        return download(content, f"{name}.xlsx")
     place = agency.place_name if agency else ""
     month = f"{today.month:02d}" if today.month <= 2 else str(today.month)
     data = RegisterDocData(
@@ -117,7 +117,7 @@ def _export(
         headers=headers,
         rows=rows,
     )
-    return _download(build_register_docx(data=data), DOCX, f"{name}.docx")
+    return download(build_register_docx(data=data), f"{name}.docx")
 
 
 def _numbered(

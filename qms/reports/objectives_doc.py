@@ -2,7 +2,7 @@
 (NĐ 30/2020 layout, the objectives as appendix), the evaluation report, and both as XLSX.
 
 Read through the objectives dashboards (one fixed number of queries), mapped onto the plan
-template (:mod:`qms.reports.plan_docx`) and the list workbook
+template (:mod:`qms.reports.nd30`) and the list workbook
 (:func:`qms.reports.document_lists.build_list_xlsx`).
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 from qms.objectives import dashboards, selectors
 from qms.objectives.models import Objective, ObjectiveSet
 from qms.reports.document_data import _place_date, vn_date
-from qms.reports.plan_docx import AppendixRow, Paragraph, PlanDocData
+from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph
 
 S = ObjectiveSet.Status
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV")
@@ -125,7 +125,7 @@ def _heading_rows(groups: list[tuple[str, list[Any]]], make: Any) -> list[Append
     return rows
 
 
-def decision_data(objective_set: ObjectiveSet, today: datetime.date) -> PlanDocData:
+def decision_data(objective_set: ObjectiveSet, today: datetime.date) -> OfficialDocData:
     """QUYẾT ĐỊNH ban hành (or, for a unit, phê duyệt) the objectives of a school year."""
     agency = objective_set.agency
     period = objective_set.period
@@ -172,7 +172,7 @@ def decision_data(objective_set: ObjectiveSet, today: datetime.date) -> PlanDocD
     ]
     authority, position, name = _signer(objective_set.approved_by)
     day = _day(objective_set, today)
-    return PlanDocData(
+    return OfficialDocData(
         parent_body=agency.parent.name if agency.parent_id and agency.parent else "",
         issuer=agency.name,
         number="",
@@ -211,7 +211,7 @@ def decision_data(objective_set: ObjectiveSet, today: datetime.date) -> PlanDocD
     )
 
 
-def evaluation_data(objective_set: ObjectiveSet, today: datetime.date) -> PlanDocData:
+def evaluation_data(objective_set: ObjectiveSet, today: datetime.date) -> OfficialDocData:
     """BÁO CÁO kết quả thực hiện mục tiêu chất lượng of a period."""
     agency = objective_set.agency
     period = objective_set.period
@@ -250,7 +250,7 @@ def evaluation_data(objective_set: ObjectiveSet, today: datetime.date) -> PlanDo
         body.append(Paragraph("III. MỤC TIÊU CHUYỂN SANG KỲ SAU", bold=True))
         body.extend(Paragraph(f"- {r.objective.statement}.") for r in continuing)
     authority, position, name = _signer(objective_set.evaluated_by)
-    return PlanDocData(
+    return OfficialDocData(
         parent_body=agency.parent.name if agency.parent_id and agency.parent else "",
         issuer=agency.name,
         number="",

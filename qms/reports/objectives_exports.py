@@ -16,9 +16,9 @@ from qms.objectives import selectors
 from qms.objectives.models import ObjectiveSet
 from qms.reports import objectives_doc
 from qms.reports.document_lists import build_list_xlsx
+from qms.reports.nd30 import OfficialDocData, build_official_docx
 from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
-from qms.reports.plan_docx import PlanDocData, build_plan_docx
-from qms.reports.views import DOCX, XLSX, _download
+from qms.reports.responses import download
 
 KINDS = {
     "objectives": ("muc-tieu-chat-luong", objectives_doc.decision_data),
@@ -38,7 +38,7 @@ def _export(request: AuthedRequest, pk: int, kind: str, fmt: str) -> HttpRespons
     objective_set = selectors.get_set_for_user(request.user, pk)
     today = timezone.localdate()
     if fmt == "xlsx":
-        data: PlanDocData = KINDS[kind][1](objective_set, today)
+        data: OfficialDocData = KINDS[kind][1](objective_set, today)
         content = build_list_xlsx(
             title=data.appendix_title,
             subtitle=f"{objective_set.unit.name} — {data.title}",
@@ -46,10 +46,10 @@ def _export(request: AuthedRequest, pk: int, kind: str, fmt: str) -> HttpRespons
             rows=objectives_doc.xlsx_rows(objective_set, today),
             sheet=f"Muc tieu {objective_set.period.label}",
         )
-        return _download(content, XLSX, _name(objective_set, kind, "xlsx"))
-    docx = build_plan_docx(plan=KINDS[kind][1](objective_set, today))
+        return download(content, _name(objective_set, kind, "xlsx"))
+    docx = build_official_docx(data=KINDS[kind][1](objective_set, today))
     if fmt == "docx":
-        return _download(docx, DOCX, _name(objective_set, kind, "docx"))
+        return download(docx, _name(objective_set, kind, "docx"))
     if not soffice_available():
         messages.error(request, _("PDF export needs LibreOffice on the server; download DOCX."))
         return redirect("objectives:set_detail", pk=objective_set.pk)
@@ -58,7 +58,7 @@ def _export(request: AuthedRequest, pk: int, kind: str, fmt: str) -> HttpRespons
     except PdfConversionError as exc:
         messages.error(request, str(exc))
         return redirect("objectives:set_detail", pk=objective_set.pk)
-    return _download(pdf, "application/pdf", _name(objective_set, kind, "pdf"))
+    return download(pdf, _name(objective_set, kind, "pdf"))
 
 
 @require_GET

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qms.planning import selectors
 from qms.planning.models import Plan
-from qms.reports.plan_docx import AppendixRow, Paragraph, PlanDocData
+from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph
 
 
 def _date_line(plan: Plan) -> str:
@@ -16,7 +16,7 @@ def _date_line(plan: Plan) -> str:
     return f"{plan.place}, ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
-def plan_doc_data(plan: Plan) -> PlanDocData:
+def plan_doc_data(plan: Plan) -> OfficialDocData:
     """Everything the DOCX template prints, from one plan (tasks in number order)."""
     preamble = [Paragraph(p) for p in selectors.basis_paragraphs(plan.bases.all())]
     if plan.intro:
@@ -37,7 +37,7 @@ def plan_doc_data(plan: Plan) -> PlanDocData:
         for t in plan.tasks.order_by("number")
     ]
     symbol = f"{plan.doc_type}-{plan.agency.doc_symbol or plan.agency.code}"
-    return PlanDocData(
+    return OfficialDocData(
         parent_body=plan.parent_body,
         issuer=plan.issuer_name,
         number=plan.number,

@@ -10,21 +10,19 @@ is written literally; lists are expanded by docxtpl loops.
 
 Stamps: ``obsolete`` adds a red bold "HẾT HIỆU LỰC" under the title in the page header and
 "HẾT HIỆU LỰC — {obsolete_note}" at the top of the body; ``watermark`` (e.g. "DỰ THẢO") is
-a red bold line at the top of the body. Texts follow :mod:`qms.reports.plan_docx`: control
-characters are dropped and a newline becomes a line break.
+a red bold line at the top of the body. Texts go through :func:`qms.reports.docx.clean`:
+control characters are dropped and a newline becomes a line break.
 """
 
 from __future__ import annotations
 
-import functools
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
-
-from qms.reports.plan_docx import Paragraph, _clean
+from qms.reports.docx import clean as _clean
+from qms.reports.docx import render
+from qms.reports.nd30 import Paragraph
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "docx_templates" / "procedure.docx"
 
@@ -176,19 +174,6 @@ def _context(data: ProcedureDocData) -> dict[str, Any]:
     }
 
 
-@functools.cache
-def _template_bytes() -> bytes:
-    return TEMPLATE_PATH.read_bytes()
-
-
 def build_procedure_docx(*, data: ProcedureDocData) -> bytes:
     """Render ``data`` into a .docx and return its bytes."""
-    template = DocxTemplate(io.BytesIO(_template_bytes()))
-    template.render(_context(data), autoescape=True)
-    props = template.docx.core_properties
-    props.title = _clean(f"{data.code} {data.title}".strip())
-    props.subject = ""
-    props.comments = ""
-    out = io.BytesIO()
-    template.save(out)
-    return out.getvalue()
+    return render(TEMPLATE_PATH, _context(data), title=f"{data.code} {data.title}".strip())

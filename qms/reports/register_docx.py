@@ -8,14 +8,12 @@ body, issuer | Quốc hiệu, Tiêu ngữ, place and date), the title, a subtitl
 The column widths are fitted to the content before rendering (see :func:`column_widths`):
 the template only holds the header row and one looped data row, so this touches a fixed
 number of cells whatever the row count; the rows themselves are expanded by docxtpl's
-``{%tr for %}`` loop, which keeps 1,000+ rows fast. ``autoescape=True``; texts as in
-:mod:`qms.reports.plan_docx` (control characters dropped, newline → line break).
+``{%tr for %}`` loop, which keeps 1,000+ rows fast. ``autoescape=True``; texts through
+:func:`qms.reports.docx.clean` (control characters dropped, newline → line break).
 """
 
 from __future__ import annotations
 
-import functools
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,8 @@ from docx.shared import Mm, Twips
 from docx.table import Table
 from docxtpl import DocxTemplate
 
-from qms.reports.plan_docx import _clean
+from qms.reports.docx import clean as _clean
+from qms.reports.docx import render
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "docx_templates" / "register.docx"
 
@@ -134,25 +133,17 @@ def _context(data: RegisterDocData, rows: list[list[str]], headers: list[str]) -
     }
 
 
-@functools.cache
-def _template_bytes() -> bytes:
-    return TEMPLATE_PATH.read_bytes()
-
-
 def build_register_docx(*, data: RegisterDocData) -> bytes:
     """Render ``data`` into a landscape .docx and return its bytes."""
     headers = [_clean(h) for h in data.headers]
     rows = [[_clean(cell) for cell in row] for row in data.rows]
     if len(headers) != COLUMNS or any(len(row) != COLUMNS for row in rows):
         raise ValueError(f"a register has {COLUMNS} columns")
-    template = DocxTemplate(io.BytesIO(_template_bytes()))
-    template.init_docx()
-    _set_widths(_data_table(template), _twips(column_widths(headers, rows)))
-    template.render(_context(data, rows, headers), autoescape=True)
-    props = template.docx.core_properties
-    props.title = _clean(data.title)
-    props.subject = _clean(data.subtitle)
-    props.comments = ""
-    out = io.BytesIO()
-    template.save(out)
-    return out.getvalue()
+    widths = _twips(column_widths(headers, rows))
+    return render(
+        TEMPLATE_PATH,
+        _context(data, rows, headers),
+        title=data.title,
+        subject=data.subtitle,
+        prepare=lambda template: _set_widths(_data_table(template), widths),
+    )

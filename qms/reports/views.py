@@ -20,9 +20,9 @@ from qms.planning import selectors
 from qms.planning.forms import ImportForm
 from qms.planning.models import Plan
 from qms.planning.services import PlanningError, plan_import_tasks
+from qms.reports.nd30 import build_official_docx
 from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
 from qms.reports.plan_data import plan_doc_data
-from qms.reports.plan_docx import build_plan_docx
 from qms.reports.plan_import import (
     AppendixReadError,
     ImportPreview,
@@ -30,10 +30,7 @@ from qms.reports.plan_import import (
     preview_task_inputs,
 )
 from qms.reports.plan_xlsx import build_tasks_xlsx
-from qms.reports.xlsx import XLSX_CONTENT_TYPE
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = XLSX_CONTENT_TYPE
+from qms.reports.responses import download
 
 
 def _filename(plan: Plan, ext: str) -> str:
@@ -41,17 +38,10 @@ def _filename(plan: Plan, ext: str) -> str:
     return f"ke-hoach-{base}-{plan.year}.{ext}"
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @require_GET
 def plan_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
-    return _download(build_plan_docx(plan=plan_doc_data(plan)), DOCX, _filename(plan, "docx"))
+    return download(build_official_docx(data=plan_doc_data(plan)), _filename(plan, "docx"))
 
 
 @require_GET
@@ -61,11 +51,11 @@ def plan_export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("PDF export needs LibreOffice on the server; download DOCX."))
         return redirect("planning:plan_detail", pk=plan.pk)
     try:
-        pdf = docx_to_pdf(build_plan_docx(plan=plan_doc_data(plan)))
+        pdf = docx_to_pdf(build_official_docx(data=plan_doc_data(plan)))
     except PdfConversionError as exc:
         messages.error(request, str(exc))
         return redirect("planning:plan_detail", pk=plan.pk)
-    return _download(pdf, "application/pdf", _filename(plan, "pdf"))
+    return download(pdf, _filename(plan, "pdf"))
 
 
 @require_GET
@@ -73,7 +63,7 @@ def plan_export_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
     tasks = selectors.task_queryset().filter(plan=plan).select_related("confirmed_by")
     content = build_tasks_xlsx(plan=plan, tasks=tasks, today=timezone.localdate())
-    return _download(content, XLSX, _filename(plan, "xlsx"))
+    return download(content, _filename(plan, "xlsx"))
 
 
 _SESSION_KEY = "plan_import"

@@ -4,12 +4,12 @@ Run from the project root::
 
     .venv/bin/python -m qms.reports.docx_templates.build_templates
 
-and commit the regenerated ``plan.docx``, ``procedure.docx`` and ``register.docx`` together
+and commit the regenerated ``nd30.docx``, ``procedure.docx`` and ``register.docx`` together
 with any change to this script. Each template is built with python-docx (never edited by hand in Word) so that its layout is
 reviewable as code; the output is byte-for-byte reproducible (fixed document properties and
 zip timestamps), so a rebuild without a script change leaves ``git status`` clean.
 
-``plan.docx`` — Kế hoạch (yearly QMS plan) with its appendix table. Layout (NĐ 30/2020,
+``nd30.docx`` — an official document (Kế hoạch, Quyết định, Báo cáo) with its appendix table. Layout (NĐ 30/2020,
 Phụ lục I):
 
 * A4 portrait, margins top/bottom 20 mm, left 30 mm, right 15 mm; Times New Roman
@@ -29,7 +29,7 @@ Phụ lục I):
 * A new landscape section for the appendix: title, subtitle (bold), note (italic), and a
   bordered 5-column table (13 pt) whose header row repeats on each page.
 
-Jinja tags (rendered by :func:`qms.reports.plan_docx.build_plan_docx`, ``autoescape=True``):
+Jinja tags (rendered by :func:`qms.reports.nd30.build_official_docx`, ``autoescape=True``):
 ``{{ watermark }}``, ``{{ parent_body }}``, ``{{ issuer }}``, ``{{ number_line }}``,
 ``{{ place_date }}``, ``{{ doc_type }}``, ``{{ title }}``, ``preamble``/``body`` lists of
 ``{text, bold}`` looped with ``{%p for … %}`` and a ``{%p if p.bold %}`` variant (the
@@ -77,7 +77,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 HERE = Path(__file__).resolve().parent
-PLAN_TEMPLATE = HERE / "plan.docx"
+PLAN_TEMPLATE = HERE / "nd30.docx"
 PROCEDURE_TEMPLATE = HERE / "procedure.docx"
 REGISTER_TEMPLATE = HERE / "register.docx"
 

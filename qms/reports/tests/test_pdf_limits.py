@@ -230,12 +230,12 @@ def test_stale_work_dirs_older_than_an_hour_are_removed(scratch: Path) -> None:
 def test_real_soffice_is_killed_on_timeout_with_nothing_left(
     scratch: Path, settings: Any, tmp_path: Path
 ) -> None:
-    from qms.reports.plan_docx import build_plan_docx
-    from qms.reports.tests.test_plan_docx import seed_plan_data
+    from qms.reports.nd30 import build_official_docx
+    from qms.reports.tests.test_nd30 import seed_plan_data
 
     settings.PDF_LOCK_DIR = str(tmp_path / "locks")
     with pytest.raises(PdfConversionError, match="longer than"):
-        docx_to_pdf(build_plan_docx(plan=seed_plan_data()), timeout=0.8)
+        docx_to_pdf(build_official_docx(data=seed_plan_data()), timeout=0.8)
 
     assert _work_dirs(scratch) == []
     time.sleep(0.3)

@@ -25,8 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import Table
 
+from qms.reports.nd30 import Paragraph
 from qms.reports.pdf import docx_to_pdf, soffice_available
-from qms.reports.plan_docx import Paragraph
 from qms.reports.procedure_docx import (
     FormRow,
     ProcedureDocData,

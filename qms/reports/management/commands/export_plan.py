@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from qms.planning.models import Plan
 from qms.planning.selectors import task_queryset
+from qms.reports.nd30 import build_official_docx
 from qms.reports.pdf import PdfConversionError, docx_to_pdf
 from qms.reports.plan_data import plan_doc_data
-from qms.reports.plan_docx import build_plan_docx
 from qms.reports.plan_xlsx import build_tasks_xlsx
 
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 plan=plan, tasks=task_queryset().filter(plan=plan), today=timezone.localdate()
             )
         else:
-            data = build_plan_docx(plan=plan_doc_data(plan))
+            data = build_official_docx(data=plan_doc_data(plan))
             if fmt == "pdf":
                 try:
                     data = docx_to_pdf(data)

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from qms.reports.plan_docx import AppendixRow, Paragraph, PlanDocData, build_plan_docx
+from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph, build_official_docx
 
 SEED_PREAMBLE = [
     "Thực hiện Kế hoạch số 196/KH-UBND ngày 24/12/2021 của UBND tỉnh Hưng Yên v/v Kế hoạch "
@@ -199,9 +199,9 @@ SEED_TITLE = (
 APPENDIX_HEADERS = ["TT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện"]
 
 
-def seed_plan_data() -> PlanDocData:
+def seed_plan_data() -> OfficialDocData:
     """Kế hoạch 187/KH-SGDĐT as issued (texts verbatim; "KT GIÁM ĐỐC" as in the seed)."""
-    return PlanDocData(
+    return OfficialDocData(
         parent_body="UBND TỈNH HƯNG YÊN",
         issuer="SỞ GIÁO DỤC VÀ ĐÀO TẠO",
         number="187/KH-SGDĐT",
@@ -237,7 +237,7 @@ def _cell_lines(cell) -> list[str]:
 
 @pytest.fixture(scope="module")
 def seed_docx() -> bytes:
-    return build_plan_docx(plan=seed_plan_data())
+    return build_official_docx(data=seed_plan_data())
 
 
 @pytest.fixture(scope="module")
@@ -358,7 +358,7 @@ def test_draft_has_blank_number_watermark_and_own_name_signature() -> None:
         signer_position="Giám đốc",
         recipients=["- Sở Nội vụ;", "Lưu: VT, VP."],
     )
-    doc = _open(build_plan_docx(plan=plan))
+    doc = _open(build_official_docx(data=plan))
     first = doc.paragraphs[0]
     assert first.text == "DỰ THẢO"
     assert first.runs[0].bold and str(first.runs[0].font.color.rgb) == "C00000"
@@ -379,7 +379,7 @@ def test_xml_special_characters_are_escaped() -> None:
         recipients=[f"Nơi {nasty};"],
         rows=[AppendixRow("1", f"Nội dung {nasty}", "A & B", "<C>", "Trước 01/01/2023")],
     )
-    data = build_plan_docx(plan=plan)
+    data = build_official_docx(data=plan)
     doc = _open(data)
     texts = _texts(doc.paragraphs)
     assert f"Tiêu đề {nasty}" in texts and f"Đoạn {nasty}" in texts
@@ -404,7 +404,7 @@ def test_thousand_rows() -> None:
         for i in range(1, 1001)
     ]
     plan = dataclasses.replace(seed_plan_data(), rows=rows)
-    doc = _open(build_plan_docx(plan=plan))
+    doc = _open(build_official_docx(data=plan))
     table = doc.tables[2]
     assert len(table.rows) == 1001
     assert [c.text for c in table.rows[1000].cells] == [
@@ -417,5 +417,5 @@ def test_thousand_rows() -> None:
 
 
 def test_empty_appendix_keeps_header_row() -> None:
-    doc = _open(build_plan_docx(plan=dataclasses.replace(seed_plan_data(), rows=[])))
+    doc = _open(build_official_docx(data=dataclasses.replace(seed_plan_data(), rows=[])))
     assert len(doc.tables[2].rows) == 1
