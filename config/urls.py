@@ -8,7 +8,6 @@ urlpatterns = [
     path("", include("qms.core.urls")),
     path("accounts/", include("qms.accounts.urls")),
     path("plans/", include("qms.planning.urls")),
-    path("plans/", include("qms.reports.urls")),
     path("documents/", include("qms.documents.urls")),
     path("documents/", include("qms.reports.document_urls")),
     path("objectives/", include("qms.objectives.urls")),

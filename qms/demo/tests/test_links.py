@@ -74,7 +74,7 @@ def _fake_pdf(data: bytes, **_kw: object) -> bytes:
 def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     load_demo()
     for module in (
-        "qms.reports.views",
+        "qms.planning.exports.views",
         "qms.reports.document_views",
         "qms.reports.objectives_exports",
     ):

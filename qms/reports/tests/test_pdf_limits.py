@@ -15,18 +15,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.messages import get_messages
-from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 
-from qms.accounts.models import User
-from qms.planning.tests.factories import make_plan
 from qms.reports import pdf as pdf_module
 from qms.reports.pdf import PdfBusyError, PdfConversionError, docx_to_pdf, soffice_available
 
@@ -166,27 +161,6 @@ def test_tool_output_is_logged_never_shown(
     assert SECRET not in message and "77" not in message
     assert SECRET in caplog.text and "77" in caplog.text
     assert _work_dirs(scratch) == []
-
-
-@pytest.mark.django_db
-def test_plan_pdf_page_shows_the_generic_message(
-    fake: Path,
-    scratch: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    org: Any,
-    personas: dict[str, User],
-    client_as: Callable[[str], Client],
-) -> None:
-    monkeypatch.setenv("FAKE_MODE", "fail")
-    plan = make_plan(actor=personas["iso_office"], agency=org.agency, tasks=1)
-    client = client_as("iso_office")
-    client.cookies["django_language"] = "en"
-
-    response = client.get(reverse("reports:plan_export_pdf", args=[plan.pk]))
-
-    assert response.status_code == 302
-    shown = [str(m) for m in get_messages(response.wsgi_request)]
-    assert len(shown) == 1 and SECRET not in shown[0] and "Traceback" not in shown[0]
 
 
 @pytest.mark.parametrize("slot", [0, 1])

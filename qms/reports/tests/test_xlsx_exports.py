@@ -166,7 +166,7 @@ def world(org: Any, personas: dict[str, User]) -> World:
 
 # (url name, persona, reverse args from the world). Every XLSX route is here.
 EXPORTS: dict[str, tuple[str, Callable[[World], list[Any]]]] = {
-    "reports:plan_export_xlsx": ("iso_office", lambda w: [w.plan_pk]),
+    "planning:plan_export_xlsx": ("iso_office", lambda w: [w.plan_pk]),
     "document_exports:internal_list": ("iso_office", lambda w: ["xlsx"]),
     "document_exports:external_list": ("iso_office", lambda w: ["xlsx"]),
     "document_exports:record_list": ("iso_office", lambda w: ["xlsx"]),

@@ -8,12 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from qms.planning.exports.data import plan_doc_data
+from qms.planning.exports.xlsx import build_tasks_xlsx
 from qms.planning.models import Plan
 from qms.planning.selectors import task_queryset
 from qms.reports.nd30 import build_official_docx
 from qms.reports.pdf import PdfConversionError, docx_to_pdf
-from qms.reports.plan_data import plan_doc_data
-from qms.reports.plan_xlsx import build_tasks_xlsx
 
 
 class Command(BaseCommand):

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from qms.core.models import OrgUnit
+from qms.planning.import_wizard import AppendixReadError, preview_plan_docx, preview_task_inputs
 from qms.planning.models import Plan
 from qms.planning.services import PlanningError, plan_create, plan_import_tasks
-from qms.reports.plan_import import AppendixReadError, preview_plan_docx, preview_task_inputs
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Downloads (DOCX, XLSX, PDF) and the Word import, behind the planning permission checks."""
+"""The Word import wizard: upload a plan's appendix, review the rows, create the tasks."""
 
 from __future__ import annotations
 
@@ -8,63 +8,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qms.core.http import AuthedRequest
 from qms.core.models import OrgUnit
 from qms.core.services import unitalias_set
 from qms.planning import selectors
 from qms.planning.forms import ImportForm
-from qms.planning.models import Plan
-from qms.planning.services import PlanningError, plan_import_tasks
-from qms.reports.nd30 import build_official_docx
-from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
-from qms.reports.plan_data import plan_doc_data
-from qms.reports.plan_import import (
+from qms.planning.import_wizard import (
     AppendixReadError,
     ImportPreview,
     preview_plan_docx,
     preview_task_inputs,
 )
-from qms.reports.plan_xlsx import build_tasks_xlsx
-from qms.reports.responses import download
-
-
-def _filename(plan: Plan, ext: str) -> str:
-    base = slugify(plan.number.replace("/", "-")) if plan.number else f"du-thao-{plan.pk}"
-    return f"ke-hoach-{base}-{plan.year}.{ext}"
-
-
-@require_GET
-def plan_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_plan_for_user(request.user, pk)
-    return download(build_official_docx(data=plan_doc_data(plan)), _filename(plan, "docx"))
-
-
-@require_GET
-def plan_export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_plan_for_user(request.user, pk)
-    if not soffice_available():
-        messages.error(request, _("PDF export needs LibreOffice on the server; download DOCX."))
-        return redirect("planning:plan_detail", pk=plan.pk)
-    try:
-        pdf = docx_to_pdf(build_official_docx(data=plan_doc_data(plan)))
-    except PdfConversionError as exc:
-        messages.error(request, str(exc))
-        return redirect("planning:plan_detail", pk=plan.pk)
-    return download(pdf, _filename(plan, "pdf"))
-
-
-@require_GET
-def plan_export_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_plan_for_user(request.user, pk)
-    tasks = selectors.task_queryset().filter(plan=plan).select_related("confirmed_by")
-    content = build_tasks_xlsx(plan=plan, tasks=tasks, today=timezone.localdate())
-    return download(content, _filename(plan, "xlsx"))
-
+from qms.planning.models import Plan
+from qms.planning.services import PlanningError, plan_import_tasks
 
 _SESSION_KEY = "plan_import"
 
@@ -93,7 +52,7 @@ def plan_import(request: AuthedRequest, pk: int) -> HttpResponse:
             }
             return redirect(f"{request.path}review/?t={token}")
     return render(
-        request, "reports/plan_import.html", {"plan": plan, "form": form, "errors": errors}
+        request, "planning/plan_import.html", {"plan": plan, "form": form, "errors": errors}
     )
 
 
@@ -112,7 +71,7 @@ def plan_import_review(request: AuthedRequest, pk: int) -> HttpResponse:
     preview = _stored_preview(request, plan)
     if preview is None:
         messages.error(request, _("The import has expired; upload the file again."))
-        return redirect("reports:plan_import", pk=plan.pk)
+        return redirect("planning:plan_import", pk=plan.pk)
     units = list(
         OrgUnit.objects.active()
         .filter(path__startswith=plan.agency.path)
@@ -163,7 +122,7 @@ def plan_import_review(request: AuthedRequest, pk: int) -> HttpResponse:
     selected = {i: [u.pk for u in mapping.get(n, [])] for i, n in enumerate(preview.unmatched)}
     return render(
         request,
-        "reports/plan_import_review.html",
+        "planning/plan_import_review.html",
         {
             "plan": plan,
             "rows": rows,
