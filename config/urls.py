@@ -9,7 +9,6 @@ urlpatterns = [
     path("accounts/", include("qms.accounts.urls")),
     path("plans/", include("qms.planning.urls")),
     path("documents/", include("qms.documents.urls")),
-    path("documents/", include("qms.reports.document_urls")),
     path("objectives/", include("qms.objectives.urls")),
     path("objectives/exports/", include("qms.reports.objectives_urls")),
     path("audit-log/", include("qms.audittrail.urls")),

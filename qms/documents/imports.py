@@ -16,7 +16,7 @@ checked first and **all** errors are reported (Excel row number, column header a
 file, message); if there is one, nothing is written. Otherwise everything is written in one
 transaction through the documents services, and a service refusing a row rolls it all back.
 
-The lists exported by :mod:`qms.reports.document_lists` can be imported again (their "TT"
+The lists exported by :mod:`qms.documents.exports.lists` can be imported again (their "TT"
 column is ignored); an exported internal list lacks the issuing decision, which a document
 in force cannot do without, so its "Quyết định ban hành" column must be added first.
 """

@@ -3,7 +3,7 @@
 
 Read through the objectives dashboards (one fixed number of queries), mapped onto the plan
 template (:mod:`qms.reports.nd30`) and the list workbook
-(:func:`qms.reports.document_lists.build_list_xlsx`).
+(:func:`qms.documents.exports.lists.build_list_xlsx`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from qms.documents.exports.data import _place_date, vn_date
 from qms.objectives import dashboards, selectors
 from qms.objectives.models import Objective, ObjectiveSet
-from qms.reports.document_data import _place_date, vn_date
 from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph
 
 S = ObjectiveSet.Status

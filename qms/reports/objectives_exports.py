@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from qms.core.http import AuthedRequest
+from qms.documents.exports.lists import build_list_xlsx
 from qms.objectives import selectors
 from qms.objectives.models import ObjectiveSet
 from qms.reports import objectives_doc
-from qms.reports.document_lists import build_list_xlsx
 from qms.reports.nd30 import OfficialDocData, build_official_docx
 from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
 from qms.reports.responses import download

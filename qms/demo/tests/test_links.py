@@ -75,7 +75,7 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     load_demo()
     for module in (
         "qms.planning.exports.views",
-        "qms.reports.document_views",
+        "qms.documents.exports.views",
         "qms.reports.objectives_exports",
     ):
         monkeypatch.setattr(f"{module}.docx_to_pdf", _fake_pdf)

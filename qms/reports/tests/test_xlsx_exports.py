@@ -167,9 +167,9 @@ def world(org: Any, personas: dict[str, User]) -> World:
 # (url name, persona, reverse args from the world). Every XLSX route is here.
 EXPORTS: dict[str, tuple[str, Callable[[World], list[Any]]]] = {
     "planning:plan_export_xlsx": ("iso_office", lambda w: [w.plan_pk]),
-    "document_exports:internal_list": ("iso_office", lambda w: ["xlsx"]),
-    "document_exports:external_list": ("iso_office", lambda w: ["xlsx"]),
-    "document_exports:record_list": ("iso_office", lambda w: ["xlsx"]),
+    "documents:internal_list_export": ("iso_office", lambda w: ["xlsx"]),
+    "documents:external_list_export": ("iso_office", lambda w: ["xlsx"]),
+    "documents:record_list_export": ("iso_office", lambda w: ["xlsx"]),
     "objective_exports:objectives": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
     "objective_exports:evaluation": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
     "notifications:weekly_xlsx": ("iso_office", lambda w: [w.agency_pk]),

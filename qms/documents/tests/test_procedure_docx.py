@@ -25,9 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import Table
 
-from qms.reports.nd30 import Paragraph
-from qms.reports.pdf import docx_to_pdf, soffice_available
-from qms.reports.procedure_docx import (
+from qms.documents.exports.procedure_docx import (
     FormRow,
     ProcedureDocData,
     RecordRow,
@@ -36,6 +34,8 @@ from qms.reports.procedure_docx import (
     Step,
     build_procedure_docx,
 )
+from qms.reports.nd30 import Paragraph
+from qms.reports.pdf import docx_to_pdf, soffice_available
 
 ON_CI = os.environ.get("CI") == "true"
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"

@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime
 
 from qms.documents import selectors
-from qms.documents.models import Document, DocumentVersion, IssuingDecision
-from qms.documents.steps import check_steps
-from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph
-from qms.reports.procedure_docx import (
+from qms.documents.exports.procedure_docx import (
     FormRow,
     ProcedureDocData,
     RecordRow,
@@ -16,6 +13,9 @@ from qms.reports.procedure_docx import (
     Signer,
     Step,
 )
+from qms.documents.models import Document, DocumentVersion, IssuingDecision
+from qms.documents.steps import check_steps
+from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph
 
 S = DocumentVersion.Status
 

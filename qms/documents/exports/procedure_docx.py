@@ -2,7 +2,7 @@
 
 Plain data in, bytes out: callers map their models to :class:`ProcedureDocData`; this module
 knows nothing about Django. The layout lives in ``docx_templates/procedure.docx``, generated
-by ``python -m qms.reports.docx_templates.build_templates`` (see that script): a bordered
+by ``python -m qms.documents.exports.build_templates`` (see that script): a bordered
 page header on every page (agency | title | Mã hiệu / Lần ban hành / Ngày ban hành /
 Trang x/y), the SOẠN THẢO / SOÁT XÉT / PHÊ DUYỆT block and the revision table on page 1,
 then sections 1–7 from page 2. Rendering uses docxtpl with ``autoescape=True``, so any text

@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from qms.reports.register_docx import RegisterDocData, build_register_docx, column_widths
+from qms.documents.exports.register_docx import RegisterDocData, build_register_docx, column_widths
 
 HEADERS = ("TT", "Mã hiệu", "Tên tài liệu", "Lần ban hành", "Ngày ban hành", "Đơn vị chủ trì")
 ROWS = [

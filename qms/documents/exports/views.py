@@ -15,19 +15,19 @@ from django.views.decorators.http import require_GET
 from qms.core.http import AuthedRequest
 from qms.core.models import OrgUnit
 from qms.documents import selectors
-from qms.documents.models import DocumentVersion
-from qms.documents.views.common import document_filters, int_param
-from qms.reports.document_data import decision_data, procedure_data, vn_date
-from qms.reports.document_lists import (
+from qms.documents.exports.data import decision_data, procedure_data, vn_date
+from qms.documents.exports.lists import (
     EXTERNAL_HEADERS,
     INTERNAL_HEADERS,
     RECORD_HEADERS,
     build_list_xlsx,
 )
+from qms.documents.exports.procedure_docx import build_procedure_docx
+from qms.documents.exports.register_docx import RegisterDocData, build_register_docx
+from qms.documents.models import DocumentVersion
+from qms.documents.views.common import document_filters, int_param
 from qms.reports.nd30 import build_official_docx
 from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
-from qms.reports.procedure_docx import build_procedure_docx
-from qms.reports.register_docx import RegisterDocData, build_register_docx
 from qms.reports.responses import download
 
 FORMATS = {"xlsx", "docx"}
