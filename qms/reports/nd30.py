@@ -19,6 +19,7 @@ are written in capitals as NĐ 30 requires.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,33 @@ DEFAULT_APPENDIX_HEADERS = (
 
 # Blank number of a draft: "Số:" then room to write the serial by hand, then "/KH-SGDĐT".
 DRAFT_NUMBER_GAP = " " * 8
+# Blank day and month of a draft's date: room to write them by hand.
+DRAFT_DATE_GAP = " " * 5
+
+
+def written_date(day: datetime.date | None, *, year: int | None = None) -> str:
+    """The date as NĐ 30/2020 writes it: "ngày 07 tháng 02 năm 2022".
+
+    Only days below 10 and months 1–2 take a leading zero. Without a day (a draft), day and
+    month are left blank to be written by hand: "ngày     tháng     năm 2026" (``year``), or
+    "" when no year is given either.
+    """
+    if day is None:
+        if year is None:
+            return ""
+        return f"ngày{DRAFT_DATE_GAP}tháng{DRAFT_DATE_GAP}năm {year}"
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def place_date(place: str, day: datetime.date | None, *, year: int | None = None) -> str:
+    """The place-and-date line of the header: "Hưng Yên, ngày 07 tháng 02 năm 2022"."""
+    return f"{place}, {written_date(day, year=year)}"
+
+
+def short_date(value: datetime.date | datetime.datetime | None) -> str:
+    """A date in a table or a sentence: "07/02/2022"; "" for none."""
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,9 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from qms.documents.exports.data import _place_date, vn_date
 from qms.objectives import dashboards, selectors
 from qms.objectives.models import Objective, ObjectiveSet
-from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph
+from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph, place_date, short_date
 
 S = ObjectiveSet.Status
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV")
@@ -39,7 +38,7 @@ def number(value: Decimal | None) -> str:
 
 def target_text(o: Objective) -> str:
     if o.direction == Objective.Direction.BY_DATE:
-        return f"Hoàn thành trước {vn_date(o.target_date)}"
+        return f"Hoàn thành trước {short_date(o.target_date)}"
     unit = f" {o.unit_of_measure}" if o.unit_of_measure else ""
     return f"{SYMBOL.get(o.direction, '')} {number(o.target)}{unit}".strip()
 
@@ -56,7 +55,7 @@ def _owner(o: Objective) -> str:
 def _result(row: dashboards.Row) -> str:
     o = row.objective
     if o.direction == Objective.Direction.BY_DATE and o.reached_on:
-        return f"Hoàn thành ngày {vn_date(o.reached_on)}"
+        return f"Hoàn thành ngày {short_date(o.reached_on)}"
     if o.result is not None:
         return f"{number(o.result)} {o.unit_of_measure}".strip()
     if row.latest is not None:
@@ -177,7 +176,7 @@ def decision_data(objective_set: ObjectiveSet, today: datetime.date) -> Official
         issuer=agency.name,
         number="",
         symbol=f"QĐ-{agency.doc_symbol or agency.code}",
-        place_date=_place_date(agency.place_name, day),
+        place_date=place_date(agency.place_name, day),
         doc_type="QUYẾT ĐỊNH",
         title=f"Về việc {verb} Mục tiêu chất lượng {label} của {whose}",
         preamble=preamble,
@@ -188,7 +187,7 @@ def decision_data(objective_set: ObjectiveSet, today: datetime.date) -> Official
         signer_name=name,
         appendix_title=f"MỤC TIÊU CHẤT LƯỢNG {label.upper()}",
         appendix_subtitle=f"(Kèm theo Quyết định số      /QĐ-{agency.doc_symbol or agency.code} "
-        f"ngày {vn_date(day)} của {agency.name})",
+        f"ngày {short_date(day)} của {agency.name})",
         appendix_note="",
         appendix_headers=(
             "TT",
@@ -255,7 +254,7 @@ def evaluation_data(objective_set: ObjectiveSet, today: datetime.date) -> Offici
         issuer=agency.name,
         number="",
         symbol=f"BC-{agency.doc_symbol or agency.code}",
-        place_date=_place_date(
+        place_date=place_date(
             agency.place_name,
             objective_set.evaluated_at.date() if objective_set.evaluated_at else today,
         ),
@@ -323,7 +322,7 @@ def xlsx_rows(objective_set: ObjectiveSet, today: datetime.date) -> list[list[An
                     o.unit_of_measure,
                     SYMBOL.get(o.direction, "trước ngày"),
                     float(o.target) if o.target is not None else None,
-                    vn_date(o.target_date) if o.target_date else "",
+                    short_date(o.target_date) if o.target_date else "",
                     float(o.baseline) if o.baseline is not None else None,
                     _frequency(o),
                     o.get_source_display(),

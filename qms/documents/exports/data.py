@@ -15,13 +15,9 @@ from qms.documents.exports.procedure_docx import (
 )
 from qms.documents.models import Document, DocumentVersion, IssuingDecision
 from qms.documents.steps import check_steps
-from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph
+from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph, place_date, short_date
 
 S = DocumentVersion.Status
-
-
-def vn_date(value: datetime.date | datetime.datetime | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def _lines(text: str) -> list[str]:
@@ -56,7 +52,7 @@ def _revisions(document: Document, version: DocumentVersion) -> list[Revision]:
                 part=v.change_part,
                 description=description,
                 issue_no=f"{v.issue_no:02d}",
-                date=vn_date(v.issued_on),
+                date=short_date(v.issued_on),
             )
         )
     return rows
@@ -77,7 +73,7 @@ def procedure_data(version: DocumentVersion) -> ProcedureDocData:
         title=document.title.upper(),
         code=document.code,
         issue_no=f"{version.issue_no:02d}",
-        issued_on=vn_date(version.issued_on),
+        issued_on=short_date(version.issued_on),
         signers=_signers(version),
         revisions=_revisions(document, version),
         purpose=_lines(content.get("purpose", "")),
@@ -119,17 +115,11 @@ def procedure_data(version: DocumentVersion) -> ProcedureDocData:
             for i, r in enumerate(document.records.filter(archived_at__isnull=True), 1)
         ],
         obsolete=version.status == S.OBSOLETE,
-        obsolete_note=f"không sử dụng từ ngày {vn_date(version.obsoleted_on)}"
+        obsolete_note=f"không sử dụng từ ngày {short_date(version.obsoleted_on)}"
         if version.obsoleted_on
         else "",
         watermark="" if version.status in {S.IN_FORCE, S.OBSOLETE} else "DỰ THẢO",
     )
-
-
-def _place_date(place: str, day: datetime.date) -> str:
-    # NĐ 30/2020: days below 10 and months 1–2 get a leading zero.
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def decision_data(decision: IssuingDecision) -> OfficialDocData:
@@ -158,7 +148,7 @@ def decision_data(decision: IssuingDecision) -> OfficialDocData:
             )
         ),
         Paragraph(
-            f"Điều 2. Quyết định này có hiệu lực kể từ ngày {vn_date(decision.effective_on)}. "
+            f"Điều 2. Quyết định này có hiệu lực kể từ ngày {short_date(decision.effective_on)}. "
             "Các phiên bản trước của các tài liệu nêu tại Điều 1 hết hiệu lực kể từ ngày này."
         ),
         Paragraph(f"Điều 3. {decision.executors} chịu trách nhiệm thi hành Quyết định này."),
@@ -168,7 +158,7 @@ def decision_data(decision: IssuingDecision) -> OfficialDocData:
         issuer=decision.issuer_name,
         number=number,
         symbol=symbol,
-        place_date=_place_date(decision.place or "", decision.issued_on),
+        place_date=place_date(decision.place or "", decision.issued_on),
         doc_type="QUYẾT ĐỊNH",
         title=decision.title,
         preamble=preamble,
@@ -178,7 +168,7 @@ def decision_data(decision: IssuingDecision) -> OfficialDocData:
         signer_position=decision.signer_position,
         signer_name=decision.signer_name,
         appendix_title="DANH MỤC TÀI LIỆU",
-        appendix_subtitle=f"(Kèm theo Quyết định số {decision.number} ngày {vn_date(decision.issued_on)})",
+        appendix_subtitle=f"(Kèm theo Quyết định số {decision.number} ngày {short_date(decision.issued_on)})",
         appendix_note="",
         appendix_headers=("TT", "Tên tài liệu", "Mã hiệu", "Lần ban hành", "Đơn vị chủ trì"),
         rows=[

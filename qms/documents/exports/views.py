@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from qms.core.http import AuthedRequest
 from qms.core.models import OrgUnit
 from qms.documents import selectors
-from qms.documents.exports.data import decision_data, procedure_data, vn_date
+from qms.documents.exports.data import decision_data, procedure_data
 from qms.documents.exports.lists import (
     EXTERNAL_HEADERS,
     INTERNAL_HEADERS,
@@ -26,7 +26,7 @@ from qms.documents.exports.procedure_docx import build_procedure_docx
 from qms.documents.exports.register_docx import RegisterDocData, build_register_docx
 from qms.documents.models import DocumentVersion
 from qms.documents.views.common import document_filters, int_param
-from qms.reports.nd30 import build_official_docx
+from qms.reports.nd30 import build_official_docx, place_date, short_date
 from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
 from qms.reports.responses import download
 
@@ -94,7 +94,7 @@ def _export(
         raise Http404
     agency = _agency(request)
     today = timezone.localdate()
-    subtitle = f"Cập nhật đến ngày {vn_date(today)}"
+    subtitle = f"Cập nhật đến ngày {short_date(today)}"
     if fmt == "xlsx":
         # The spreadsheet may carry one more column than the printed list (the issuing
         # decision), so that an exported list imports again unchanged.
@@ -106,12 +106,10 @@ def _export(
             title=title, subtitle=subtitle, headers=wide_headers, rows=wide_rows, sheet=title[:31]
         )
         return download(content, f"{name}.xlsx")
-    place = agency.place_name if agency else ""
-    month = f"{today.month:02d}" if today.month <= 2 else str(today.month)
     data = RegisterDocData(
         parent_body=agency.parent_body_name if agency else "",
         issuer=agency.name if agency else "",
-        place_date=f"{place}, ngày {today.day:02d} tháng {month} năm {today.year}",
+        place_date=place_date(agency.place_name if agency else "", today),
         title=title,
         subtitle=subtitle,
         headers=headers,
@@ -138,7 +136,7 @@ def internal_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
             d.code,
             d.title,
             f"{d.current_version.issue_no:02d}" if d.current_version else "",
-            vn_date(d.current_version.issued_on) if d.current_version else "",
+            short_date(d.current_version.issued_on) if d.current_version else "",
             d.owner_unit.display_name,
         )
         for d in docs
@@ -170,7 +168,7 @@ def external_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
         status=g.get("status", ""),
     )
     rows = [
-        (e.number, e.title, e.issuer, vn_date(e.effective_on), str(e.get_status_display()))
+        (e.number, e.title, e.issuer, short_date(e.effective_on), str(e.get_status_display()))
         for e in qs
     ]
     return _export(

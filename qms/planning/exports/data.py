@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from qms.planning import selectors
 from qms.planning.models import Plan
-from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph
-
-
-def _date_line(plan: Plan) -> str:
-    if plan.issued_on is None:
-        return f"{plan.place}, ngày     tháng     năm {plan.year}"
-    d = plan.issued_on
-    # NĐ 30/2020: only days < 10 and months 1–2 take a leading zero ("ngày 07 tháng 02").
-    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
-    return f"{plan.place}, ngày {d.day:02d} tháng {month} năm {d.year}"
+from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph, place_date
 
 
 def plan_doc_data(plan: Plan) -> OfficialDocData:
@@ -42,7 +33,7 @@ def plan_doc_data(plan: Plan) -> OfficialDocData:
         issuer=plan.issuer_name,
         number=plan.number,
         symbol=symbol,
-        place_date=_date_line(plan),
+        place_date=place_date(plan.place, plan.issued_on, year=plan.year),
         doc_type="KẾ HOẠCH",
         title=plan.title,
         preamble=preamble,

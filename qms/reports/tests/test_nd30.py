@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import io
 import zipfile
 
@@ -15,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
+from qms.reports import nd30
 from qms.reports.nd30 import AppendixRow, OfficialDocData, Paragraph, build_official_docx
 
 SEED_PREAMBLE = [
@@ -419,3 +421,26 @@ def test_thousand_rows() -> None:
 def test_empty_appendix_keeps_header_row() -> None:
     doc = _open(build_official_docx(data=dataclasses.replace(seed_plan_data(), rows=[])))
     assert len(doc.tables[2].rows) == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "year", "expected"),
+    [
+        (datetime.date(2022, 2, 7), None, "Hưng Yên, ngày 07 tháng 02 năm 2022"),
+        (datetime.date(2022, 11, 25), None, "Hưng Yên, ngày 25 tháng 11 năm 2022"),
+        (datetime.date(2022, 3, 5), None, "Hưng Yên, ngày 05 tháng 3 năm 2022"),
+        (None, 2026, "Hưng Yên, ngày     tháng     năm 2026"),
+    ],
+)
+def test_place_date_pads_days_below_ten_and_months_one_and_two_only(
+    day: datetime.date | None, year: int | None, expected: str
+) -> None:
+    assert nd30.place_date("Hưng Yên", day, year=year) == expected
+
+
+def test_written_and_short_dates() -> None:
+    day = datetime.date(2022, 1, 9)
+    assert nd30.written_date(day) == "ngày 09 tháng 01 năm 2022"
+    assert nd30.written_date(None) == ""
+    assert nd30.short_date(day) == "09/01/2022"
+    assert nd30.short_date(None) == ""
