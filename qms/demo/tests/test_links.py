@@ -76,7 +76,7 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (
         "qms.planning.exports.views",
         "qms.documents.exports.views",
-        "qms.reports.objectives_exports",
+        "qms.objectives.exports.views",
     ):
         monkeypatch.setattr(f"{module}.docx_to_pdf", _fake_pdf)
         monkeypatch.setattr(f"{module}.soffice_available", lambda: True)

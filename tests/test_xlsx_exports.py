@@ -170,8 +170,8 @@ EXPORTS: dict[str, tuple[str, Callable[[World], list[Any]]]] = {
     "documents:internal_list_export": ("iso_office", lambda w: ["xlsx"]),
     "documents:external_list_export": ("iso_office", lambda w: ["xlsx"]),
     "documents:record_list_export": ("iso_office", lambda w: ["xlsx"]),
-    "objective_exports:objectives": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
-    "objective_exports:evaluation": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
+    "objectives:objectives_export": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
+    "objectives:evaluation_export": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
     "notifications:weekly_xlsx": ("iso_office", lambda w: [w.agency_pk]),
     "audittrail:log_export": ("agency_admin", lambda w: []),
 }
@@ -238,7 +238,7 @@ def test_every_xlsx_route_is_covered() -> None:
 
 def test_only_the_shared_writer_creates_workbooks() -> None:
     """Every XLSX eISO writes goes through qms.reports.xlsx (load_workbook is reading)."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1] / "qms"
     writer = root / "reports" / "xlsx.py"
     offenders = [
         str(path.relative_to(root))

@@ -1,9 +1,8 @@
 """Quality objectives as official documents: the decision issuing a school year's objectives
 (NĐ 30/2020 layout, the objectives as appendix), the evaluation report, and both as XLSX.
 
-Read through the objectives dashboards (one fixed number of queries), mapped onto the plan
-template (:mod:`qms.reports.nd30`) and the list workbook
-(:func:`qms.documents.exports.lists.build_list_xlsx`).
+Read through the objectives dashboards (one fixed number of queries), mapped onto the NĐ 30
+layout (:mod:`qms.reports.nd30`) and the list workbook (:func:`qms.reports.xlsx.list_workbook`).
 """
 
 from __future__ import annotations

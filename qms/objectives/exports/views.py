@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from qms.core.http import AuthedRequest
-from qms.documents.exports.lists import build_list_xlsx
 from qms.objectives import selectors
+from qms.objectives.exports import data as objectives_doc
 from qms.objectives.models import ObjectiveSet
-from qms.reports import objectives_doc
+from qms.reports import xlsx
 from qms.reports.nd30 import OfficialDocData, build_official_docx
 from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
 from qms.reports.responses import download
@@ -39,7 +39,7 @@ def _export(request: AuthedRequest, pk: int, kind: str, fmt: str) -> HttpRespons
     today = timezone.localdate()
     if fmt == "xlsx":
         data: OfficialDocData = KINDS[kind][1](objective_set, today)
-        content = build_list_xlsx(
+        content = xlsx.list_workbook(
             title=data.appendix_title,
             subtitle=f"{objective_set.unit.name} — {data.title}",
             headers=objectives_doc.XLSX_HEADERS,

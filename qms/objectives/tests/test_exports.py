@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 
 from conftest import PERSONAS
 from qms.objectives import services
+from qms.objectives.exports.urls import urlpatterns as objectives_urlpatterns
 from qms.objectives.models import ObjectiveSet
 from qms.objectives.services import ObjectiveInput
-from qms.reports.objectives_urls import urlpatterns as objectives_urlpatterns
 from qms.reports.pdf import soffice_available
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def _table_rows(doc: Any) -> list[list[str]]:
 def test_decision_docx_lists_the_department_then_each_unit(
     client_as: Any, evaluated: dict[str, Any], org: Any
 ) -> None:
-    url = reverse("objective_exports:objectives", args=[evaluated["agency_set"].pk, "docx"])
+    url = reverse("objectives:objectives_export", args=[evaluated["agency_set"].pk, "docx"])
     doc = _docx(client_as("leader").get(url))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "QUYẾT ĐỊNH" in text
@@ -122,7 +122,7 @@ def test_decision_docx_lists_the_department_then_each_unit(
 def test_evaluation_docx_has_results_causes_and_contributions(
     client_as: Any, evaluated: dict[str, Any], org: Any
 ) -> None:
-    url = reverse("objective_exports:evaluation", args=[evaluated["agency_set"].pk, "docx"])
+    url = reverse("objectives:evaluation_export", args=[evaluated["agency_set"].pk, "docx"])
     doc = _docx(client_as("iso_office").get(url))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "BÁO CÁO" in text
@@ -142,8 +142,8 @@ def test_evaluation_docx_has_results_causes_and_contributions(
 def test_xlsx_outputs_hold_numbers_and_verdicts(
     client_as: Any, evaluated: dict[str, Any], org: Any
 ) -> None:
-    for name in ("objectives", "evaluation"):
-        url = reverse(f"objective_exports:{name}", args=[evaluated["agency_set"].pk, "xlsx"])
+    for name in ("objectives_export", "evaluation_export"):
+        url = reverse(f"objectives:{name}", args=[evaluated["agency_set"].pk, "xlsx"])
         response = client_as("leader").get(url)
         assert response.status_code == 200
         ws = load_workbook(io.BytesIO(response.content)).active
@@ -163,7 +163,7 @@ def test_xlsx_outputs_hold_numbers_and_verdicts(
 
 
 def test_a_unit_set_exports_only_its_objectives(client_as: Any, evaluated: dict[str, Any]) -> None:
-    url = reverse("objective_exports:objectives", args=[evaluated["set_a"].pk, "docx"])
+    url = reverse("objectives:objectives_export", args=[evaluated["set_a"].pk, "docx"])
     doc = _docx(client_as("head_a").get(url))
     assert "phê duyệt Mục tiêu chất lượng" in "\n".join(p.text for p in doc.paragraphs)
     rows = _table_rows(doc)
@@ -175,15 +175,15 @@ def test_draft_is_marked_and_scope_is_kept(
 ) -> None:
     period = services.period_for(agency=org.agency, year=2022)
     draft = services.set_create(actor=personas["head_b"], unit=org.div_b, period=period)
-    url = reverse("objective_exports:objectives", args=[draft.pk, "docx"])
+    url = reverse("objectives:objectives_export", args=[draft.pk, "docx"])
     doc = _docx(client_as("head_b").get(url))
     headers = "".join(s.header._element.xml for s in doc.sections)
     assert "DỰ THẢO" in headers or "DỰ THẢO" in doc.element.xml
-    other = reverse("objective_exports:objectives", args=[evaluated["set_a"].pk, "docx"])
+    other = reverse("objectives:objectives_export", args=[evaluated["set_a"].pk, "docx"])
     assert client_as("outsider").get(other).status_code == 404
     assert (
         client_as("leader")
-        .get(reverse("objective_exports:objectives", args=[draft.pk, "odt"]))
+        .get(reverse("objectives:objectives_export", args=[draft.pk, "odt"]))
         .status_code
         == 404
     )
@@ -193,7 +193,7 @@ def test_draft_is_marked_and_scope_is_kept(
 def test_pdf_through_libreoffice(client_as: Any, evaluated: dict[str, Any]) -> None:
     from pypdf import PdfReader
 
-    url = reverse("objective_exports:evaluation", args=[evaluated["agency_set"].pk, "pdf"])
+    url = reverse("objectives:evaluation_export", args=[evaluated["agency_set"].pk, "pdf"])
     response = client_as("leader").get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
@@ -205,7 +205,7 @@ def test_queries_do_not_grow_with_objectives(
     client_as: Any, org: Any, personas: Any, evaluated: dict[str, Any]
 ) -> None:
     client = client_as("leader")
-    url = reverse("objective_exports:evaluation", args=[evaluated["agency_set"].pk, "xlsx"])
+    url = reverse("objectives:evaluation_export", args=[evaluated["agency_set"].pk, "xlsx"])
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     period = evaluated["agency_set"].period
@@ -235,6 +235,6 @@ def test_permission_matrix_every_export_route(
     client_as: Any, evaluated: dict[str, Any], persona: str, name: str
 ) -> None:
     """Every export reads like the set's page: everyone in the agency, 404 outside."""
-    url = reverse(f"objective_exports:{name}", args=[evaluated["set_a"].pk, "xlsx"])
+    url = reverse(f"objectives:{name}", args=[evaluated["set_a"].pk, "xlsx"])
     expected = 404 if persona == "outsider" else 200
     assert client_as(persona).get(url).status_code == expected
