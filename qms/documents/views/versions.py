@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +33,7 @@ from qms.documents.views.common import (
     FILE_KINDS,
     S,
 )
+from qms.reports import responses
 
 # --------------------------------------------------------------------------- versions
 
@@ -292,7 +292,7 @@ def version_file(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse
         response: HttpResponse | FileResponse = HttpResponse(
             stamped, content_type=version.file_type
         )
-        response["Content-Disposition"] = _disposition(f"HET-HIEU-LUC_{version.file_name}")
+        response["Content-Disposition"] = responses.disposition(f"HET-HIEU-LUC_{version.file_name}")
     else:
         response = FileResponse(
             version.file.open("rb"),
@@ -302,10 +302,6 @@ def version_file(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse
         )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _disposition(filename: str) -> str:
-    return content_disposition_header(True, filename) or "attachment"
 
 
 def _obsolete_note(version: DocumentVersion) -> str:

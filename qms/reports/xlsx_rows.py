@@ -1,8 +1,8 @@
 """Insert a first row in every sheet of an XLSX and move what points below it.
 
-Used by the obsolete stamp (``qms.documents.files``): openpyxl's ``insert_rows`` moves the
-cells only, so formulas, names, merged cells, validations, tables, charts and the like are
-moved here.
+Used to stamp an uploaded workbook (the obsolete stamp of document control): openpyxl's
+``insert_rows`` moves the cells only, so formulas, names, merged cells, validations, tables,
+charts and the like are moved here.
 """
 
 from __future__ import annotations
