@@ -4,7 +4,7 @@ Issue 12, acceptance 2. The matrices are the modules ``qms/<app>/tests/test_perm
 (plus ``MATRIX_MODULES_EXTRA``). A module declares what it exercises in one of two ways:
 
 * ``MATRIX``: a list of tuples whose first item is the URL name (``"plan_list"`` in the
-  app's own namespace, or ``"reports:plan_export_docx"``) and whose second item, when it
+  app's own namespace, or ``"planning:plan_export_docx"``) and whose second item, when it
   is ``"get"``/``"post"``, is the method; module-level ``*_ROUTE`` strings count as GET;
 * or ``COVERED_ROUTES`` (``"ns:name"``, read) and ``POSTED_ROUTES`` (``"ns:name"``, POSTed
   by every persona) where a hand-written matrix has no ``MATRIX``.

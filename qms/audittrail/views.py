@@ -18,11 +18,10 @@ from qms.audittrail.forms import LogFilterForm
 from qms.audittrail.models import LogEntry
 from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
-from qms.reports import xlsx
+from qms.reports import responses, xlsx
 
 EXPORT_MAX_ROWS = 100_000
 EXPORT_WIDTHS = (20, 26, 32, 40, 24, 24, 36, 36, 36, 16)
-XLSX_TYPE = xlsx.XLSX_CONTENT_TYPE
 
 
 def _log_reader(request: AuthedRequest) -> Any:
@@ -66,9 +65,7 @@ def log_export(request: AuthedRequest) -> HttpResponse:
     entries = selectors.logentry_list(user=user, filters=form.filters())
     content = build_log_xlsx(entries=entries.iterator(chunk_size=2000))
     filename = f"nhat-ky-he-thong-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return responses.download(content, filename)
 
 
 # ---------------------------------------------------------------- XLSX

@@ -54,7 +54,8 @@ from qms.core.uploads import (  # noqa: F401  (re-exported for documents)
     open_pdf,
     sniff_kind,
 )
-from qms.documents.xlsx_rows import XlsxRowInserter as _XlsxRowInserter
+from qms.reports import xlsx
+from qms.reports.xlsx_rows import XlsxRowInserter as _XlsxRowInserter
 
 logger = logging.getLogger(__name__)
 # fpdf2 subsets the stamp font with fontTools, which logs dozens of INFO lines per file.
@@ -528,14 +529,12 @@ def _stamp_xlsx(data: bytes, note: str) -> bytes:
     _XlsxRowInserter(workbook).insert_first_row()
     text = f"{OBSOLETE_STAMP} — {note}" if note else OBSOLETE_STAMP
     for sheet in workbook.worksheets:
-        cell = sheet.cell(row=1, column=1, value=text)
+        cell = sheet.cell(row=1, column=1, value=xlsx.safe_text(text))
         cell.font = Font(bold=True, color=_RED_HEX, size=14)
         cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=False)
         _stamp_print_header(sheet)
     workbook.properties.title = _titled(workbook.properties.title)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx.workbook_bytes(workbook)
 
 
 def _check_stampable_size(data: bytes) -> None:

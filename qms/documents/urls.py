@@ -1,6 +1,7 @@
 from django.urls import path
 
 from qms.documents import views
+from qms.documents.exports import urls as exports_urls
 
 app_name = "documents"
 
@@ -42,4 +43,5 @@ urlpatterns = [
     path("settings/", views.settings_edit, name="settings"),
     path("import/", views.import_list, name="import"),
     path("tasks/<int:task_pk>/links/", views.task_links, name="task_links"),
+    *exports_urls.urlpatterns,
 ]

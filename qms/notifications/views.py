@@ -32,7 +32,7 @@ from qms.notifications.models import (
     State,
 )
 from qms.notifications.weekly_export import build_weekly_xlsx, weekly_filename
-from qms.reports.xlsx import XLSX_CONTENT_TYPE as XLSX_TYPE
+from qms.reports import responses
 
 if TYPE_CHECKING:
     from qms.accounts.models import User
@@ -297,6 +297,6 @@ def weekly_xlsx(request: AuthedRequest, agency: int) -> HttpResponse:
     if not permissions.can_read_agency_wide(request.user, "notifications.weekly_summary", unit):
         raise PermissionDenied
     today = timezone.localdate()
-    response = HttpResponse(build_weekly_xlsx(unit=unit, today=today), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{weekly_filename(unit, today)}"'
-    return response
+    return responses.download(
+        build_weekly_xlsx(unit=unit, today=today), weekly_filename(unit, today)
+    )

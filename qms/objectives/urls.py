@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from qms.objectives import action_views, views
+from qms.objectives.exports import urls as exports_urls
 
 app_name = "objectives"
 
@@ -42,4 +43,5 @@ urlpatterns = [
         action_views.action_to_task,
         name="action_to_task",
     ),
+    path("exports/", include(exports_urls.urlpatterns)),
 ]

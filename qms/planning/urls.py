@@ -1,6 +1,7 @@
 from django.urls import path
 
-from qms.planning import views
+from qms.planning import import_views, views
+from qms.planning.exports import urls as exports_urls
 
 app_name = "planning"
 
@@ -29,4 +30,8 @@ urlpatterns = [
     path("tasks/<int:pk>/reject/", views.task_reject, name="task_reject"),
     path("tasks/<int:pk>/cancel/", views.task_cancel, name="task_cancel"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    *exports_urls.urlpatterns,
+    path("<int:pk>/import/", import_views.plan_import, name="plan_import"),
+    path("<int:pk>/import/review/", import_views.plan_import_review, name="plan_import_review"),
+    path("<int:pk>/import/cancel/", import_views.plan_import_cancel, name="plan_import_cancel"),
 ]

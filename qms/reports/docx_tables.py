@@ -2,7 +2,7 @@
 
 :func:`read_plan_appendix` takes a .docx (path, bytes or binary file object), finds the
 first table whose header row names the five appendix columns and returns its rows as
-:class:`~qms.reports.plan_docx.AppendixRow`, all-or-nothing.
+:class:`~qms.reports.nd30.AppendixRow`, all-or-nothing.
 
 Rules (the seed plan 187/KH-SGDĐT and typical Word habits):
 
@@ -53,7 +53,7 @@ from docx.oxml.ns import qn
 
 from qms.core import uploads
 
-from .plan_docx import AppendixRow
+from .nd30 import AppendixRow
 
 NOT_FOUND_MESSAGE = gettext_lazy(
     "No appendix table with the columns TT, Nội dung, Đơn vị chủ trì, "

@@ -18,6 +18,9 @@ forbids (``\\x0b`` from a Shift+Enter pasted from Word made the plan export a 50
 
 No export builds formulas or ``HYPERLINK`` from user data; a link, if one is ever needed,
 goes through :func:`link_cell`, which accepts only an http(s) URL built by our code.
+
+:func:`list_workbook` lays out a list to be printed and filed (title, subtitle, a bordered
+table on A4 landscape), for any area's register.
 """
 
 from __future__ import annotations
@@ -26,14 +29,18 @@ import datetime
 import decimal
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CELL_TEXT: Final = 32_767
@@ -126,3 +133,97 @@ def _text(ws: WriteOnlyWorksheet, value: object) -> Cell:
     if text.startswith(FORMULA_STARTS):
         result.quotePrefix = True
     return result
+
+
+# --------------------------------------------------------------- a printed list
+
+LIST_HEADER_ROW = 4  # title, subtitle, blank line, header
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
+_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str) -> str:
+    """A valid worksheet name: no []:*?/\\, at most 31 characters, never empty."""
+    cleaned = (
+        re.sub(r"\s+", " ", _INVALID_SHEET_CHARS.sub(" ", name)).strip().strip("'")[:31].strip()
+    )
+    return cleaned or "Danh muc"
+
+
+def column_width(header: str, widths: Mapping[str, float] | None = None) -> float:
+    """``widths[header]``; else 6 for "TT", a width from the header's length (12 to 50)."""
+    if widths and header in widths:
+        return widths[header]
+    return 6 if header == "TT" else min(max(len(header) + 4, 12), 50)
+
+
+def list_workbook(
+    *,
+    title: str,
+    subtitle: str,
+    headers: tuple[str, ...],
+    rows: Iterable[Sequence[Any]],
+    sheet: str,
+    widths: Mapping[str, float] | None = None,
+    centred: Collection[str] = ("TT",),
+) -> bytes:
+    """One list as XLSX: title and subtitle rows, a blank row, the header row, the rows.
+
+    Laid out to be printed and filed: A4 landscape, fit to the page width, the header row
+    repeated on every page and frozen. ``widths`` (characters, by header) override the
+    width taken from a header's length; ``centred`` headers get centred cells. Cells go
+    through :func:`cell` (text stays text, never a formula); a "TT" column of digits is
+    written as numbers.
+    """
+    if not headers:
+        raise ValueError("A list needs at least one column.")
+    wb, ws = new_workbook(sheet_title(sheet))
+    ncols = len(headers)
+    last = get_column_letter(ncols)
+    for i, header in enumerate(headers, 1):
+        ws.column_dimensions[get_column_letter(i)].width = column_width(header, widths)
+
+    # Page: A4 landscape, fit to the width, header row repeated, frozen below it.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = f"{LIST_HEADER_ROW}:{LIST_HEADER_ROW}"
+    ws.freeze_panes = f"A{LIST_HEADER_ROW + 1}"
+
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[1].height = 24
+    ws.append([cell(ws, title, font=Font(bold=True, size=14), alignment=centre)])
+    ws.append([cell(ws, subtitle, font=Font(italic=True), alignment=centre)])
+    ws.append([])
+    if ncols > 1:
+        ws.merged_cells.add(f"A1:{last}1")
+        ws.merged_cells.add(f"A2:{last}2")
+
+    header_font = Font(bold=True)
+    ws.append(
+        [
+            cell(ws, h, font=header_font, fill=_HEADER_FILL, border=_BORDER, alignment=centre)
+            for h in headers
+        ]
+    )
+
+    left = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    middle = Alignment(horizontal="center", vertical="top", wrap_text=True)
+    aligns = [middle if h in centred else left for h in headers]
+    numbered = [h == "TT" for h in headers]
+    for row in rows:
+        cells = []
+        for i in range(ncols):
+            value = row[i] if i < len(row) else None
+            if numbered[i] and isinstance(value, str) and value.isdigit():
+                value = int(value)
+            cells.append(cell(ws, value, border=_BORDER, alignment=aligns[i]))
+        ws.append(cells)
+    return workbook_bytes(wb)

@@ -1,4 +1,4 @@
-"""Template helpers: Vietnamese dates, status badges, query strings."""
+"""Template helpers: status badges, query strings."""
 
 from __future__ import annotations
 
@@ -38,15 +38,6 @@ STATUS_BADGES = {
     "accepted": "success",
     "declined": "secondary",
 }
-
-
-@register.filter
-def vn_date(value: datetime.date | None) -> str:
-    """NĐ 30/2020: "ngày 07 tháng 02 năm 2022"; only days < 10 and months 1–2 get a zero."""
-    if not value:
-        return ""
-    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
-    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
 
 
 @register.simple_tag

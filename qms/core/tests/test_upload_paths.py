@@ -128,7 +128,7 @@ class PlanImport_(Path_):
 
     def post(self, upload: Any) -> Any:
         self.plan = make_plan(actor=self.personas["iso_office"], agency=self.org.agency)
-        url = reverse("reports:plan_import", args=[self.plan.pk])
+        url = reverse("planning:plan_import", args=[self.plan.pk])
         return self.client_as("iso_office").post(url, {"file": upload}, **EN)
 
     def stored(self) -> int:
@@ -299,7 +299,7 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from qms.planning.forms import ImportForm
-from qms.reports.plan_import import AppendixReadError, preview_plan_docx
+from qms.planning.import_wizard import AppendixReadError, preview_plan_docx
 
 def attempt(data):
     form = ImportForm({}, {"file": SimpleUploadedFile("ke-hoach.docx", data)})

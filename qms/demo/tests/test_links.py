@@ -74,9 +74,9 @@ def _fake_pdf(data: bytes, **_kw: object) -> bytes:
 def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     load_demo()
     for module in (
-        "qms.reports.views",
-        "qms.reports.document_views",
-        "qms.reports.objectives_exports",
+        "qms.planning.exports.views",
+        "qms.documents.exports.views",
+        "qms.objectives.exports.views",
     ):
         monkeypatch.setattr(f"{module}.docx_to_pdf", _fake_pdf)
         monkeypatch.setattr(f"{module}.soffice_available", lambda: True)

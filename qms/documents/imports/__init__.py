@@ -21,7 +21,7 @@ An import runs in three steps, a module each:
 3. :mod:`.write` creates everything in one transaction through the documents services; a
    service refusing a row rolls it all back.
 
-The lists exported by :mod:`qms.reports.document_lists` can be imported again (their "TT"
+The lists exported by :mod:`qms.documents.exports.lists` can be imported again (their "TT"
 column is ignored); an exported internal list lacks the issuing decision, which a document
 in force cannot do without, so its "Quyết định ban hành" column must be added first.
 """

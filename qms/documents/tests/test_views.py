@@ -133,7 +133,7 @@ def test_obsolete_version_is_stamped_in_every_download(
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "HẾT HIỆU LỰC" in text and "Nội dung lần 1" in text
     # The procedure rendered to DOCX.
-    response = client.get(reverse("document_exports:version_docx", args=[first.pk]))
+    response = client.get(reverse("documents:version_docx", args=[first.pk]))
     doc = Docx(io.BytesIO(response.content))
     header = "\n".join(p.text for s in doc.sections for p in s.header.paragraphs) + "\n".join(
         c.text for s in doc.sections for t in s.header.tables for r in t.rows for c in r.cells
@@ -142,7 +142,7 @@ def test_obsolete_version_is_stamped_in_every_download(
     assert "HẾT HIỆU LỰC" in header and "HẾT HIỆU LỰC" in body
     # The version in force carries no stamp.
     current = document.versions.get(status=DocumentVersion.Status.IN_FORCE)
-    response = client.get(reverse("document_exports:version_docx", args=[current.pk]))
+    response = client.get(reverse("documents:version_docx", args=[current.pk]))
     assert "HẾT HIỆU LỰC" not in "\n".join(
         p.text for p in Docx(io.BytesIO(response.content)).paragraphs
     )

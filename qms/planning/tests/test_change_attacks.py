@@ -87,10 +87,10 @@ def test_sub_unit_iso_officer_cannot_open_or_post_the_import(client_as, plans, p
     draft = plans["draft"]
     client = client_as(persona)
     before = _state()
-    assert client.get(_url("reports:plan_import", draft)).status_code == 403
+    assert client.get(_url("planning:plan_import", draft)).status_code == 403
     upload = SimpleUploadedFile("ke-hoach.docx", word_appendix(), DOCX)
-    assert client.post(_url("reports:plan_import", draft), {"file": upload}).status_code == 403
-    assert client.post(_url("reports:plan_import_review", draft), {"t": "x"}).status_code == 403
+    assert client.post(_url("planning:plan_import", draft), {"file": upload}).status_code == 403
+    assert client.post(_url("planning:plan_import_review", draft), {"t": "x"}).status_code == 403
     assert "plan_import" not in client.session
     assert _state() == before
 
@@ -99,7 +99,7 @@ def test_agency_iso_officer_imports_the_same_file(client_as, plans):
     """The control: the file of the attack is a valid import for the Sở's ISO officer."""
     upload = SimpleUploadedFile("ke-hoach.docx", word_appendix(), DOCX)
     response = client_as("iso_office").post(
-        _url("reports:plan_import", plans["draft"]), {"file": upload}
+        _url("planning:plan_import", plans["draft"]), {"file": upload}
     )
     assert response.status_code == 302
     assert "/import/review/?t=" in response["Location"]
@@ -115,7 +115,7 @@ ATTACKS = [
     ("planning:plan_approve", "submitted", {"issued_on": "07/02/2025"}),
     ("planning:plan_close", "issued", {}),
     ("planning:plan_copy", "issued", {"year": "2030"}),
-    ("reports:plan_import_cancel", "draft", {}),
+    ("planning:plan_import_cancel", "draft", {}),
 ]
 
 

@@ -15,7 +15,6 @@ from qms.planning import services
 from qms.planning.models import Evidence
 from qms.planning.tests.factories import first_task, make_plan
 from qms.planning.urls import urlpatterns as planning_urls
-from qms.reports.urls import urlpatterns as report_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +69,11 @@ MATRIX = [
     ("task_reject", "post", "task", only({"iso_office": 302})),
     ("task_cancel", "post", "task", only({"iso_office": 302, "leader": 302})),
     ("evidence_download", "get", "evidence", VIEWERS),
-    ("reports:plan_export_docx", "get", "plan", VIEWERS),
-    ("reports:plan_export_xlsx", "get", "plan", VIEWERS),
-    ("reports:plan_import", "get", "draft", only({"iso_office": 200})),
-    ("reports:plan_import_review", "get", "draft", only({"iso_office": 302})),
-    ("reports:plan_import_cancel", "post", "draft", only({"iso_office": 302})),
+    ("planning:plan_export_docx", "get", "plan", VIEWERS),
+    ("planning:plan_export_xlsx", "get", "plan", VIEWERS),
+    ("planning:plan_import", "get", "draft", only({"iso_office": 200})),
+    ("planning:plan_import_review", "get", "draft", only({"iso_office": 302})),
+    ("planning:plan_import_cancel", "post", "draft", only({"iso_office": 302})),
     # Every route that accepts POST is POSTed by every persona (empty forms: the allowed
     # get the form back with errors, nobody else gets past the permission check).
     ("plan_create", "post", None, only({"iso_office": 200}, outsider=403)),
@@ -83,11 +82,11 @@ MATRIX = [
     ("plan_content_edit", "post", "draft", only({"iso_office": 200})),
     ("task_create", "post", "draft", only({"iso_office": 200})),
     ("task_edit", "post", "task", only({"iso_office": 200})),
-    ("reports:plan_import", "post", "draft", only({"iso_office": 200})),
-    ("reports:plan_import_review", "post", "draft", only({"iso_office": 302})),
+    ("planning:plan_import", "post", "draft", only({"iso_office": 200})),
+    ("planning:plan_import_review", "post", "draft", only({"iso_office": 302})),
 ]
 # PDF depends on LibreOffice being installed: 200 with it, a redirect with a message without.
-PDF_ROUTE = "reports:plan_export_pdf"
+PDF_ROUTE = "planning:plan_export_pdf"
 
 
 @pytest.fixture
@@ -131,7 +130,7 @@ def test_permission_matrix(client_as, objects, persona, name, method, target, ex
 
 def test_every_route_is_in_the_matrix():
     covered = {m[0].split(":")[-1] for m in MATRIX} | {PDF_ROUTE.split(":")[-1]}
-    routes = {p.name for p in planning_urls} | {p.name for p in report_urls}
+    routes = {p.name for p in planning_urls}
     assert routes == covered
 
 

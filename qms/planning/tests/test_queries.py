@@ -41,8 +41,8 @@ def _grow(plan, actor, lead, start: int, end: int) -> None:
         "planning:task_list",
         "planning:plan_timeline",
         "planning:plan_history",
-        "reports:plan_export_xlsx",
-        "reports:plan_export_docx",
+        "planning:plan_export_xlsx",
+        "planning:plan_export_docx",
     ],
 )
 def test_plan_pages_are_flat(org, personas, client_as, django_assert_max_num_queries, route):

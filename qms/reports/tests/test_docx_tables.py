@@ -17,8 +17,8 @@ from qms.reports.docx_tables import (
     normalise_text,
     read_plan_appendix,
 )
-from qms.reports.plan_docx import AppendixRow, build_plan_docx
-from qms.reports.tests.test_plan_docx import APPENDIX_HEADERS, SEED_ROWS, seed_plan_data
+from qms.reports.nd30 import AppendixRow, build_official_docx
+from qms.reports.tests.test_nd30 import APPENDIX_HEADERS, SEED_ROWS, seed_plan_data
 
 TITLE = "CÁC NHIỆM VỤ DUY TRÌ, CẢI TIẾN HTQLCL THEO TIÊU CHUẨN QUỐC GIA TCVN ISO 9001:2015"
 
@@ -85,7 +85,7 @@ def test_reads_seed_appendix_typed_in_word() -> None:
 
 
 def test_round_trip_with_the_rendered_plan() -> None:
-    assert read_plan_appendix(build_plan_docx(plan=seed_plan_data())) == SEED_ROWS
+    assert read_plan_appendix(build_official_docx(data=seed_plan_data())) == SEED_ROWS
 
 
 def test_accepts_path_and_file_object(tmp_path) -> None:

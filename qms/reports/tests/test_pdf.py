@@ -18,9 +18,9 @@ import pytest
 from django.utils import translation
 
 from qms.reports import pdf as pdf_module
+from qms.reports.nd30 import build_official_docx
 from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
-from qms.reports.plan_docx import build_plan_docx
-from qms.reports.tests.test_plan_docx import seed_plan_data
+from qms.reports.tests.test_nd30 import seed_plan_data
 
 ON_CI = os.environ.get("CI") == "true"
 ARTIFACTS = Path(
@@ -49,7 +49,7 @@ def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "poppler-utils (pdftotext, pdfinfo, pdftoppm)",
     )
     path = tmp_path_factory.mktemp("pdf") / "kh-187-2022.pdf"
-    path.write_bytes(docx_to_pdf(build_plan_docx(plan=seed_plan_data())))
+    path.write_bytes(docx_to_pdf(build_official_docx(data=seed_plan_data())))
     return path
 
 
@@ -94,7 +94,7 @@ def test_conversion_leaves_no_temporary_files(
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    assert docx_to_pdf(build_plan_docx(plan=seed_plan_data())).startswith(b"%PDF")
+    assert docx_to_pdf(build_official_docx(data=seed_plan_data())).startswith(b"%PDF")
     assert list(scratch.glob("eiso-pdf-*")) == []
 
 
@@ -104,7 +104,7 @@ def test_timeout_raises_and_cleans_up(tmp_path: Path, monkeypatch: pytest.Monkey
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     with translation.override("en"), pytest.raises(PdfConversionError, match="longer than 0"):
-        docx_to_pdf(build_plan_docx(plan=seed_plan_data()), timeout=0)
+        docx_to_pdf(build_official_docx(data=seed_plan_data()), timeout=0)
     assert list(scratch.glob("eiso-pdf-*")) == []
 
 

@@ -15,18 +15,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.messages import get_messages
-from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 
-from qms.accounts.models import User
-from qms.planning.tests.factories import make_plan
 from qms.reports import pdf as pdf_module
 from qms.reports.pdf import PdfBusyError, PdfConversionError, docx_to_pdf, soffice_available
 
@@ -168,27 +163,6 @@ def test_tool_output_is_logged_never_shown(
     assert _work_dirs(scratch) == []
 
 
-@pytest.mark.django_db
-def test_plan_pdf_page_shows_the_generic_message(
-    fake: Path,
-    scratch: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    org: Any,
-    personas: dict[str, User],
-    client_as: Callable[[str], Client],
-) -> None:
-    monkeypatch.setenv("FAKE_MODE", "fail")
-    plan = make_plan(actor=personas["iso_office"], agency=org.agency, tasks=1)
-    client = client_as("iso_office")
-    client.cookies["django_language"] = "en"
-
-    response = client.get(reverse("reports:plan_export_pdf", args=[plan.pk]))
-
-    assert response.status_code == 302
-    shown = [str(m) for m in get_messages(response.wsgi_request)]
-    assert len(shown) == 1 and SECRET not in shown[0] and "Traceback" not in shown[0]
-
-
 @pytest.mark.parametrize("slot", [0, 1])
 def test_leftovers_of_a_killed_worker_are_reaped_by_the_next_conversion(
     fake: Path, scratch: Path, slot: int
@@ -230,12 +204,12 @@ def test_stale_work_dirs_older_than_an_hour_are_removed(scratch: Path) -> None:
 def test_real_soffice_is_killed_on_timeout_with_nothing_left(
     scratch: Path, settings: Any, tmp_path: Path
 ) -> None:
-    from qms.reports.plan_docx import build_plan_docx
-    from qms.reports.tests.test_plan_docx import seed_plan_data
+    from qms.reports.nd30 import build_official_docx
+    from qms.reports.tests.test_nd30 import seed_plan_data
 
     settings.PDF_LOCK_DIR = str(tmp_path / "locks")
     with pytest.raises(PdfConversionError, match="longer than"):
-        docx_to_pdf(build_plan_docx(plan=seed_plan_data()), timeout=0.8)
+        docx_to_pdf(build_official_docx(data=seed_plan_data()), timeout=0.8)
 
     assert _work_dirs(scratch) == []
     time.sleep(0.3)

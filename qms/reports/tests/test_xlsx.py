@@ -63,3 +63,9 @@ def test_links_only_for_http_urls_and_never_as_formulas() -> None:
 
     assert (cell.value, cell.data_type) == ("=Mở", "s")
     assert cell.hyperlink.target == "https://eiso.example.vn/plans/1/"
+
+
+def test_sheet_names_are_made_valid():
+    assert xlsx.sheet_title("DANH MỤC: HỒ SƠ / 2026 [bản in]*?") == "DANH MỤC HỒ SƠ 2026 bản in"
+    assert len(xlsx.sheet_title("x" * 40)) == 31
+    assert xlsx.sheet_title("///") == "Danh muc"
