@@ -32,10 +32,9 @@ from django.utils import timezone
 
 from qms.core.models import OrgUnit
 from qms.core.workdays import WorkCalendar
-from qms.notifications.messages import MessageData, TaskFacts
+from qms.notifications.messages import DIGEST, MessageData
 from qms.notifications.models import (
     Channel,
-    Kind,
     Notification,
     NotificationSettings,
     PeriodicMark,
@@ -44,6 +43,7 @@ from qms.notifications.models import (
 )
 from qms.notifications.services import Directory, Outbox, absolute
 from qms.planning.models import Plan, PlanTask, TimingKind
+from qms.planning.notifications import Kind, TaskFacts
 
 REMINDER_STATUSES = [PlanTask.Status.NOT_STARTED, PlanTask.Status.IN_PROGRESS]
 
@@ -296,7 +296,7 @@ def compute_task_reminders(now: datetime.datetime, cal: WorkCalendar | None = No
                 recipients = directory.office(agency_id)
             box.add(
                 recipients=recipients,
-                data=MessageData(kind=occ.kind, task=facts, days=occ.days, url=url),
+                data=MessageData(kind=occ.kind, facts=facts, url=url, extra={"days": occ.days}),
                 obj=task,
                 agency_id=agency_id,
                 key=occ.key,
@@ -338,7 +338,7 @@ def compute_digests(now: datetime.datetime, cal: WorkCalendar | None = None) -> 
             box.add(
                 recipients=[s.user_id],
                 data=MessageData(
-                    kind=Kind.DIGEST,
+                    kind=DIGEST,
                     url=reverse("notifications:inbox"),
                     extra={"items": [(n.subject, absolute(n.url) if n.url else "") for n in held]},
                 ),

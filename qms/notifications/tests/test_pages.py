@@ -14,16 +14,16 @@ from openpyxl import load_workbook
 from conftest import PERSONAS
 from qms.audittrail.models import LogEntry
 from qms.core.models import CalendarOverride
-from qms.notifications import services
+from qms.notifications import kinds, services
 from qms.notifications.models import (
     Channel,
-    Kind,
     Notification,
     NotificationPreference,
     NotificationSettings,
     ReminderPolicy,
     State,
 )
+from qms.planning.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,7 @@ def test_email_timeout_comes_from_the_email_url_or_the_environment():
 def test_preferences_round_trip(client_as, personas):
     client = client_as("staff_a")
     data = {"email_mode": "daily", "digest_hour": "16"}
-    for kind in [k for k in Kind if k not in {Kind.DIGEST, Kind.WEEKLY_SUMMARY}]:
+    for kind in [k.value for k in kinds.switchable()]:
         data[f"{kind}__in_app"] = "on"
         if kind not in {Kind.TASK_DUE_SOON, Kind.PROGRESS_POSTED}:
             data[f"{kind}__email"] = "on"

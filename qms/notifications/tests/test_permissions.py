@@ -21,13 +21,13 @@ from qms.audittrail.models import LogEntry
 from qms.notifications import services
 from qms.notifications.models import (
     Channel,
-    Kind,
     Notification,
     NotificationSettings,
     ReminderPolicy,
     State,
 )
 from qms.notifications.urls import urlpatterns
+from qms.planning.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 

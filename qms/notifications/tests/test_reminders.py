@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from qms.core.models import CalendarOverride
 from qms.notifications.models import (
     Channel,
-    Kind,
     Notification,
     NotificationPreference,
     NotificationSettings,
@@ -27,6 +26,7 @@ from qms.notifications.reminders import compute_task_reminders
 from qms.notifications.tests.conftest import at, emails
 from qms.planning import services as planning
 from qms.planning.models import PlanTask
+from qms.planning.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 
