@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font
 
 from qms.core.models import OrgUnit
-from qms.notifications.reminders import week_bounds, weekly_rows
+from qms.planning.reminders import week_bounds, weekly_rows
 from qms.reports import xlsx
 
 

@@ -8,6 +8,11 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Yearly QMS plan")
 
     def ready(self) -> None:
-        from qms.planning import notifications
+        from qms.core import periodic
+        from qms.planning import notifications, reminders
 
         notifications.register_kinds()
+        # Reminders first: the other jobs and the digests read what they write; the weekly
+        # summary last, once the day's other jobs have run.
+        periodic.register("planning.reminders", reminders.compute_task_reminders, order=10)
+        periodic.register("planning.weekly", reminders.compute_weekly_summaries, order=90)

@@ -1,6 +1,6 @@
-"""What ``run_periodic`` computes: task reminders, escalations, digests, weekly summaries.
+"""Task reminders and escalations, computed by the periodic pass (``run_periodic``).
 
-Rules (per agency, see :class:`ReminderPolicy`):
+Rules (per agency, see :class:`~qms.notifications.models.ReminderPolicy`):
 
 * A deadline that falls on a day off moves to the next working day (Bộ luật Dân sự,
   art. 148): the *effective* due date is ``next_working_day(due)``.
@@ -32,16 +32,10 @@ from django.utils import timezone
 
 from qms.core.models import OrgUnit
 from qms.core.workdays import WorkCalendar
-from qms.notifications.messages import DIGEST, MessageData
-from qms.notifications.models import (
-    Channel,
-    Notification,
-    NotificationSettings,
-    PeriodicMark,
-    ReminderPolicy,
-    State,
-)
-from qms.notifications.services import Directory, Outbox, absolute
+from qms.notifications.messages import MessageData
+from qms.notifications.models import ReminderPolicy
+from qms.notifications.schedule import agency_policies, mark_done, policy_of, ready_agencies
+from qms.notifications.services import Directory, Outbox
 from qms.planning.models import Plan, PlanTask, TimingKind
 from qms.planning.notifications import Kind, TaskFacts
 
@@ -105,22 +99,49 @@ def task_occurrences(
 ) -> list[Occurrence]:
     """The occurrences to send today for one task (already-sent ones are filtered later)."""
     if timing_kind in PERIODIC_KINDS:
-        months = cadence or 3
-        latest: Occurrence | None = None
-        k = 1
-        while True:
-            nominal = _add_months(anchor, months * k)
-            send_on = cal.next_working_day(nominal)
-            if send_on > today:
-                break
-            latest = Occurrence(
-                Kind.TASK_REVIEW, f"review:{task_pk}:{nominal}", nominal, send_on, 0, "doers"
-            )
-            k += 1
+        latest = _latest_review(task_pk, cadence or 3, anchor, today, cal)
         return [latest] if latest else []
     if due is None:
         return []
     eff = cal.next_working_day(due)
+    due_now = [
+        o for o in _deadline_stream(task_pk, due, eff, policy, today, cal) if o.send_on <= today
+    ]
+    out: list[Occurrence] = []
+    if due_now:
+        chosen = max(due_now, key=lambda o: o.nominal)
+        if chosen.kind == Kind.TASK_DUE_SOON:
+            chosen = replace(chosen, days=(eff - today).days)
+        out.append(chosen)
+    return out + _escalations(task_pk, due, eff, policy, today, cal)
+
+
+def _latest_review(
+    task_pk: int, months: int, anchor: datetime.date, today: datetime.date, cal: WorkCalendar
+) -> Occurrence | None:
+    """A continuous task's most recent review date that has come (every ``months``)."""
+    latest: Occurrence | None = None
+    k = 1
+    while True:
+        nominal = _add_months(anchor, months * k)
+        send_on = cal.next_working_day(nominal)
+        if send_on > today:
+            return latest
+        latest = Occurrence(
+            Kind.TASK_REVIEW, f"review:{task_pk}:{nominal}", nominal, send_on, 0, "doers"
+        )
+        k += 1
+
+
+def _deadline_stream(
+    task_pk: int,
+    due: datetime.date,
+    eff: datetime.date,
+    policy: ReminderPolicy,
+    today: datetime.date,
+    cal: WorkCalendar,
+) -> list[Occurrence]:
+    """The reminders to the doers around a deadline: before it, on the day, overdue."""
     stream: list[Occurrence] = []
     for off in policy.offsets():
         nominal = eff - datetime.timedelta(days=off)
@@ -150,13 +171,19 @@ def task_occurrences(
                     "doers",
                 )
             )
-    due_now = [o for o in stream if o.send_on <= today]
+    return stream
+
+
+def _escalations(
+    task_pk: int,
+    due: datetime.date,
+    eff: datetime.date,
+    policy: ReminderPolicy,
+    today: datetime.date,
+    cal: WorkCalendar,
+) -> list[Occurrence]:
+    """Once to the heads, once to the office, after their numbers of days overdue."""
     out: list[Occurrence] = []
-    if due_now:
-        chosen = max(due_now, key=lambda o: o.nominal)
-        if chosen.kind == Kind.TASK_DUE_SOON:
-            chosen = replace(chosen, days=(eff - today).days)
-        out.append(chosen)
     for audience, after in (
         ("heads", policy.escalate_head_after_days),
         ("office", policy.escalate_office_after_days),
@@ -178,32 +205,6 @@ def task_occurrences(
     return out
 
 
-def _policies() -> dict[int, ReminderPolicy]:
-    return {p.agency_id: p for p in ReminderPolicy.objects.all()}
-
-
-def _policy(policies: dict[int, ReminderPolicy], agency_id: int) -> ReminderPolicy:
-    return policies.get(agency_id) or ReminderPolicy(agency_id=agency_id)
-
-
-def _ready_agencies(
-    name: str, now: datetime.datetime, policies: dict[int, ReminderPolicy]
-) -> list[int]:
-    """Agencies whose send hour has come and that this job has not done today."""
-    today, hour = timezone.localdate(now), timezone.localtime(now).hour
-    done = set(PeriodicMark.objects.filter(name=name, day=today).values_list("scope_id", flat=True))
-    ids = OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, archived_at__isnull=True).values_list(
-        "pk", flat=True
-    )
-    return [a for a in ids if a not in done and _policy(policies, a).send_hour <= hour]
-
-
-def _mark(name: str, today: datetime.date, scope_ids: list[int]) -> None:
-    PeriodicMark.objects.bulk_create(
-        [PeriodicMark(name=name, day=today, scope_id=s) for s in scope_ids], ignore_conflicts=True
-    )
-
-
 def compute_task_reminders(now: datetime.datetime, cal: WorkCalendar | None = None) -> Counter[str]:
     """Write today's task reminders and escalations for every agency that is due."""
     stats: Counter[str] = Counter()
@@ -212,12 +213,39 @@ def compute_task_reminders(now: datetime.datetime, cal: WorkCalendar | None = No
     if not cal.is_working_day(today):
         stats["skipped_day_off"] = 1
         return stats
-    policies = _policies()
-    agencies = _ready_agencies("reminders", now, policies)
+    policies = agency_policies()
+    agencies = ready_agencies("reminders", now, policies)
     if not agencies:
         return stats
+    tasks = list(_tasks_to_remind(agencies, today))
+    done_by_task = leads_done([t.pk for t in tasks])
+    directory = Directory(agencies)
+    box = Outbox(now)
+    box.load(directory.everyone())
+    for task in tasks:
+        occurrences = task_occurrences(
+            task_pk=task.pk,
+            timing_kind=task.timing_kind,
+            due=task.due_date,
+            cadence=task.review_cadence_months,
+            anchor=task.plan.issued_on or datetime.date(task.plan.year, 1, 1),
+            policy=policy_of(policies, task.plan.agency_id),
+            today=today,
+            cal=cal,
+        )
+        if occurrences:
+            done = done_by_task.get(task.pk, set())
+            stats += _add_reminders(box, directory, task, occurrences, done, cal)
+    with transaction.atomic():
+        stats["rows"] += box.flush()
+        mark_done("reminders", today, agencies)
+    return stats
+
+
+def _tasks_to_remind(agencies: list[int], today: datetime.date) -> list[PlanTask]:
+    """Open tasks of the agencies' issued plans due within two months, or periodic."""
     horizon = today + datetime.timedelta(days=61)
-    tasks = (
+    return list(
         PlanTask.objects.filter(
             plan__status=Plan.Status.ISSUED,
             plan__agency_id__in=agencies,
@@ -248,114 +276,51 @@ def compute_task_reminders(now: datetime.datetime, cal: WorkCalendar | None = No
         )
         .order_by("pk")
     )
-    tasks_list = list(tasks)
-    done_by_task = leads_done([t.pk for t in tasks_list])
-    directory = Directory(agencies)
-    box = Outbox(now)
-    box.load(directory.everyone())
-    for task in tasks_list:
-        plan = task.plan
-        agency_id = plan.agency_id
-        policy = _policy(policies, agency_id)
-        anchor = plan.issued_on or datetime.date(plan.year, 1, 1)
-        occurrences = task_occurrences(
-            task_pk=task.pk,
-            timing_kind=task.timing_kind,
-            due=task.due_date,
-            cadence=task.review_cadence_months,
-            anchor=anchor,
-            policy=policy,
-            today=today,
-            cal=cal,
-        )
-        if not occurrences:
-            continue
-        leads = list(task.lead_units.all())
-        done = done_by_task.get(task.pk, set())
-        lead_ids = [u.pk for u in leads if u.pk not in done]
-        if leads and not lead_ids:
-            continue  # every lead unit has done its part
-        url = reverse("planning:task_detail", kwargs={"pk": task.pk})
-        facts = TaskFacts(
-            pk=task.pk,
-            number=task.number,
-            content=task.content,
-            plan_label=str(plan),
-            agency_name="",
-            lead_names=", ".join(u.display_name for u in leads) or task.lead_text,
-            timing_text=task.timing_text,
-            due=cal.next_working_day(task.due_date) if task.due_date else None,
-            url=url,
-        )
-        for occ in occurrences:
-            if occ.audience == "doers":
-                recipients = directory.doers(lead_ids)
-            elif occ.audience == "heads":
-                recipients = directory.heads(lead_ids)
-            else:
-                recipients = directory.office(agency_id)
-            box.add(
-                recipients=recipients,
-                data=MessageData(kind=occ.kind, facts=facts, url=url, extra={"days": occ.days}),
-                obj=task,
-                agency_id=agency_id,
-                key=occ.key,
-            )
-            stats[occ.kind] += 1
-    with transaction.atomic():
-        stats["rows"] += box.flush()
-        _mark("reminders", today, agencies)
-    return stats
 
 
-def compute_digests(now: datetime.datetime, cal: WorkCalendar | None = None) -> int:
-    """Bundle held e-mails into one digest per user, at the user's hour, on working days."""
-    today, hour = timezone.localdate(now), timezone.localtime(now).hour
-    cal = cal or WorkCalendar()
-    if not cal.is_working_day(today):
-        return 0
-    waiting = set(
-        Notification.objects.filter(state=State.HELD).values_list("recipient_id", flat=True)
+def _add_reminders(
+    box: Outbox,
+    directory: Directory,
+    task: PlanTask,
+    occurrences: list[Occurrence],
+    done: set[int],
+    cal: WorkCalendar,
+) -> Counter[str]:
+    """Queue one task's occurrences for the lead units that have not done their part."""
+    stats: Counter[str] = Counter()
+    leads = list(task.lead_units.all())
+    lead_ids = [u.pk for u in leads if u.pk not in done]
+    if leads and not lead_ids:
+        return stats  # every lead unit has done its part
+    agency_id = task.plan.agency_id
+    url = reverse("planning:task_detail", kwargs={"pk": task.pk})
+    facts = TaskFacts(
+        pk=task.pk,
+        number=task.number,
+        content=task.content,
+        plan_label=str(task.plan),
+        agency_name="",
+        lead_names=", ".join(u.display_name for u in leads) or task.lead_text,
+        timing_text=task.timing_text,
+        due=cal.next_working_day(task.due_date) if task.due_date else None,
+        url=url,
     )
-    if not waiting:
-        return 0
-    due_settings = [
-        s
-        for s in NotificationSettings.objects.filter(user_id__in=sorted(waiting))
-        if s.digest_hour <= hour and (s.last_digest_on is None or s.last_digest_on < today)
-    ]
-    made = 0
-    for s in due_settings:
-        with transaction.atomic():
-            held = list(
-                Notification.objects.select_for_update()
-                .filter(recipient_id=s.user_id, state=State.HELD)
-                .order_by("created_at", "pk")
-            )
-            if not held:
-                continue
-            box = Outbox(now)
-            box.add(
-                recipients=[s.user_id],
-                data=MessageData(
-                    kind=DIGEST,
-                    url=reverse("notifications:inbox"),
-                    extra={"items": [(n.subject, absolute(n.url) if n.url else "") for n in held]},
-                ),
-                obj=None,
-                agency_id=held[-1].agency_id,
-                key=f"digest:{today}",
-            )
-            box.flush()
-            digest = Notification.objects.filter(
-                dedupe_key=f"digest:{today}:{s.user_id}:{Channel.EMAIL}"
-            ).first()
-            Notification.objects.filter(pk__in=[n.pk for n in held]).update(
-                state=State.DIGESTED, digest=digest, sent_at=now
-            )
-            NotificationSettings.objects.filter(pk=s.pk).update(last_digest_on=today)
-            made += 1
-    return made
+    for occ in occurrences:
+        if occ.audience == "doers":
+            recipients = directory.doers(lead_ids)
+        elif occ.audience == "heads":
+            recipients = directory.heads(lead_ids)
+        else:
+            recipients = directory.office(agency_id)
+        box.add(
+            recipients=recipients,
+            data=MessageData(kind=occ.kind, facts=facts, url=url, extra={"days": occ.days}),
+            obj=task,
+            agency_id=agency_id,
+            key=occ.key,
+        )
+        stats[occ.kind] += 1
+    return stats
 
 
 def week_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date, datetime.date]:
@@ -421,9 +386,9 @@ def compute_weekly_summaries(now: datetime.datetime, cal: WorkCalendar | None = 
     monday, _n, _s = week_bounds(today)
     if cal.next_working_day(monday) != today:
         return 0
-    policies = _policies()
+    policies = agency_policies()
     agencies = [
-        a for a in _ready_agencies("weekly", now, policies) if _policy(policies, a).weekly_summary
+        a for a in ready_agencies("weekly", now, policies) if policy_of(policies, a).weekly_summary
     ]
     if not agencies:
         return 0
@@ -454,5 +419,5 @@ def compute_weekly_summaries(now: datetime.datetime, cal: WorkCalendar | None = 
         )
     with transaction.atomic():
         written = box.flush()
-        _mark("weekly", today, agencies)
+        mark_done("weekly", today, agencies)
     return written
