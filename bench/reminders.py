@@ -41,7 +41,8 @@ from qms.notifications.digests import compute_digests  # noqa: E402
 from qms.notifications.models import Notification, PeriodicMark  # noqa: E402
 from qms.notifications.sending import SEND_LIMIT, send_pending  # noqa: E402
 from qms.planning.models import Plan, PlanTask  # noqa: E402
-from qms.planning.reminders import compute_task_reminders, compute_weekly_summaries  # noqa: E402
+from qms.planning.reminders import compute_task_reminders  # noqa: E402
+from qms.planning.weekly import compute_weekly_summaries  # noqa: E402
 
 AGENCIES, YEARS, TASKS, USERS = 200, (2024, 2025, 2026), 30, 5_000
 TODAY = datetime.date(2026, 3, 10)  # a Tuesday

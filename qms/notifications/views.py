@@ -12,7 +12,6 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,8 +30,6 @@ from qms.notifications.models import (
     NotificationSettings,
     State,
 )
-from qms.notifications.weekly_export import build_weekly_xlsx, weekly_filename
-from qms.reports.xlsx import XLSX_CONTENT_TYPE as XLSX_TYPE
 
 if TYPE_CHECKING:
     from qms.accounts.models import User
@@ -290,13 +287,7 @@ def policy(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
-def weekly_xlsx(request: AuthedRequest, agency: int) -> HttpResponse:
-    unit = get_object_or_404(
-        OrgUnit.objects.visible_to(request.user), pk=agency, kind=OrgUnit.Kind.AGENCY
-    )
-    if not permissions.can_read_agency_wide(request.user, "notifications.weekly_summary", unit):
-        raise PermissionDenied
-    today = timezone.localdate()
-    response = HttpResponse(build_weekly_xlsx(unit=unit, today=today), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{weekly_filename(unit, today)}"'
-    return response
+def weekly_xlsx_moved(request: AuthedRequest, agency: int) -> HttpResponse:
+    """The weekly summary's old address (mails already sent link to it): the export is
+    planning's now."""
+    return redirect("planning:weekly_xlsx", agency=agency, permanent=True)

@@ -9,10 +9,10 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         from qms.core import periodic
-        from qms.planning import notifications, reminders
+        from qms.planning import notifications, reminders, weekly
 
         notifications.register_kinds()
         # Reminders first: the other jobs and the digests read what they write; the weekly
         # summary last, once the day's other jobs have run.
         periodic.register("planning.reminders", reminders.compute_task_reminders, order=10)
-        periodic.register("planning.weekly", reminders.compute_weekly_summaries, order=90)
+        periodic.register("planning.weekly", weekly.compute_weekly_summaries, order=90)

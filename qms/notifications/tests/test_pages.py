@@ -4,12 +4,10 @@ who may open what, and what the pages do."""
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
 from icalendar import Calendar
-from openpyxl import load_workbook
 
 from conftest import PERSONAS
 from qms.audittrail.models import LogEntry
@@ -252,17 +250,6 @@ def test_policy_page_validates_and_keeps_the_secret(client_as, org, monkeypatch)
     assert policy.webhook_secret == "k"  # empty field keeps the secret
     entry = LogEntry.objects.filter(action="notifications.policy.saved").first()
     assert entry is not None and "k" not in str(entry.changes.get("webhook_secret", ""))
-
-
-def test_weekly_xlsx_lists_units(client_as, org, make_task):
-    make_task("Trước 04/3/2026")
-    response = client_as("iso_office").get(
-        reverse("notifications:weekly_xlsx", kwargs={"agency": org.agency.pk})
-    )
-    wb = load_workbook(io.BytesIO(response.content))
-    ws = wb.active
-    values = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
-    assert values and values[0][0] == org.div_a.display_name and values[0][1] == 1
 
 
 def test_working_day_calendar_page(client_as):
