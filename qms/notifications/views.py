@@ -22,7 +22,7 @@ from qms.core.http import AuthedRequest
 from qms.core.models import OrgUnit
 from qms.notifications import services
 from qms.notifications.forms import InboxFilterForm, OutboxFilterForm, PolicyForm, PreferencesForm
-from qms.notifications.ics import task_calendar
+from qms.notifications.ics import user_calendar
 from qms.notifications.models import (
     Channel,
     Notification,
@@ -147,7 +147,7 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     if s is None or not token:
         raise Http404
-    body = task_calendar(s.user, base_url=request.build_absolute_uri("/").rstrip("/"))
+    body = user_calendar(s.user, base_url=request.build_absolute_uri("/").rstrip("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="eiso-tasks.ics"'
     response["Cache-Control"] = "private, max-age=900"

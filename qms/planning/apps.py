@@ -9,9 +9,11 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         from qms.core import periodic
-        from qms.planning import notifications, reminders, weekly
+        from qms.notifications import ics as calendar_feed
+        from qms.planning import ics, notifications, reminders, weekly
 
         notifications.register_kinds()
+        calendar_feed.register_source(ics.task_events)
         # Reminders first: the other jobs and the digests read what they write; the weekly
         # summary last, once the day's other jobs have run.
         periodic.register("planning.reminders", reminders.compute_task_reminders, order=10)
