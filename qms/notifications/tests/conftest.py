@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 
 from qms.notifications.tests.outbox_helpers import Receiver, Redirecting, free_port, serve
-from qms.planning.tests.conftest import make_task  # noqa: F401 - fixture
 
 
 @pytest.fixture
