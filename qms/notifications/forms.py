@@ -24,11 +24,9 @@ class InboxFilterForm(BaseForm):
         required=False,
         choices=[("", _("All")), ("unread", _("Unread"))],
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[])
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All kinds")), *kinds.choices()]
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=lambda: [("", _("All kinds")), *kinds.choices()]
+    )
 
 
 class OutboxFilterForm(BaseForm):
