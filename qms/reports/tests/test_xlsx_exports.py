@@ -172,7 +172,7 @@ EXPORTS: dict[str, tuple[str, Callable[[World], list[Any]]]] = {
     "document_exports:record_list": ("iso_office", lambda w: ["xlsx"]),
     "objective_exports:objectives": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
     "objective_exports:evaluation": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
-    "notifications:weekly_xlsx": ("iso_office", lambda w: [w.agency_pk]),
+    "planning:weekly_xlsx": ("iso_office", lambda w: [w.agency_pk]),
     "audittrail:log_export": ("agency_admin", lambda w: []),
 }
 
