@@ -35,8 +35,9 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.utils import timezone  # noqa: E402
 
 from qms.accounts.models import User  # noqa: E402
-from qms.notifications.models import Channel, Kind, Notification  # noqa: E402
+from qms.notifications.models import Channel, Notification  # noqa: E402
 from qms.notifications.sending import send_pending  # noqa: E402
+from qms.planning.notifications import Kind  # noqa: E402
 
 
 def queue(user: User) -> None:

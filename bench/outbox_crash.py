@@ -67,8 +67,9 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from qms.accounts.models import User  # noqa: E402
-from qms.notifications.models import Channel, Kind, Notification, State  # noqa: E402
+from qms.notifications.models import Channel, Notification, State  # noqa: E402
 from qms.notifications.sending import INTERRUPTED  # noqa: E402
+from qms.planning.notifications import Kind  # noqa: E402
 
 
 class Sink:

@@ -37,14 +37,12 @@ from django.utils import timezone  # noqa: E402
 from bench.seeding import province_with_issued_plans  # noqa: E402
 from qms.accounts.models import Role, RoleAssignment, User  # noqa: E402
 from qms.core.workdays import WorkCalendar  # noqa: E402
+from qms.notifications.digests import compute_digests  # noqa: E402
 from qms.notifications.models import Notification, PeriodicMark  # noqa: E402
-from qms.notifications.reminders import (  # noqa: E402
-    compute_digests,
-    compute_task_reminders,
-    compute_weekly_summaries,
-)
 from qms.notifications.sending import SEND_LIMIT, send_pending  # noqa: E402
 from qms.planning.models import Plan, PlanTask  # noqa: E402
+from qms.planning.reminders import compute_task_reminders  # noqa: E402
+from qms.planning.weekly import compute_weekly_summaries  # noqa: E402
 
 AGENCIES, YEARS, TASKS, USERS = 200, (2024, 2025, 2026), 30, 5_000
 TODAY = datetime.date(2026, 3, 10)  # a Tuesday

@@ -172,7 +172,7 @@ EXPORTS: dict[str, tuple[str, Callable[[World], list[Any]]]] = {
     "documents:record_list_export": ("iso_office", lambda w: ["xlsx"]),
     "objectives:objectives_export": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
     "objectives:evaluation_export": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
-    "notifications:weekly_xlsx": ("iso_office", lambda w: [w.agency_pk]),
+    "planning:weekly_xlsx": ("iso_office", lambda w: [w.agency_pk]),
     "audittrail:log_export": ("agency_admin", lambda w: []),
 }
 
@@ -228,10 +228,15 @@ def _may_answer_xlsx(route: str, name: str, view: Any) -> bool:
     return bool(re.search(r"xlsx", route + name + source, re.IGNORECASE)) or "fmt>" in route
 
 
+# Old addresses that answer 301 to an export listed above (tested where the export lives).
+MOVED = {"notifications:weekly_xlsx": "planning:weekly_xlsx"}
+
+
 def test_every_xlsx_route_is_covered() -> None:
     found = {
         name for route, name, view in _routes(get_resolver()) if _may_answer_xlsx(route, name, view)
-    }
+    } - set(MOVED)
+    assert set(MOVED.values()) <= set(EXPORTS)
     assert found - set(EXPORTS) == set(), "XLSX routes missing from EXPORTS"
     assert set(EXPORTS) - found == set(), "EXPORTS lists routes that no longer exist"
 

@@ -9,6 +9,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from qms.core import periodic
-        from qms.documents import jobs
+        from qms.documents import jobs, notifications
 
+        notifications.register_kinds()
         periodic.register("documents.reviews", jobs.compute_document_reviews)

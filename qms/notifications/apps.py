@@ -8,4 +8,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications and reminders")
 
     def ready(self) -> None:
-        from qms.notifications import checks  # noqa: F401 - registers the system checks
+        from qms.notifications import (
+            checks,  # noqa: F401 - registers the system checks
+            kinds,
+            messages,
+        )
+
+        kinds.register(
+            messages.DIGEST, _("Daily digest"), render=messages.render_digest, switchable=False
+        )

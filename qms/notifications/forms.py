@@ -6,11 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qms.core.forms import BaseForm, BaseModelForm
-from qms.notifications import webhooks
+from qms.notifications import kinds, webhooks
 from qms.notifications.models import (
-    USER_KINDS,
     Channel,
-    Kind,
     NotificationSettings,
     ReminderPolicy,
     State,
@@ -27,7 +25,7 @@ class InboxFilterForm(BaseForm):
         choices=[("", _("All")), ("unread", _("Unread"))],
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+        label=_("Kind"), required=False, choices=lambda: [("", _("All kinds")), *kinds.choices()]
     )
 
 
@@ -65,14 +63,16 @@ class PreferencesForm(BaseForm):
     def __init__(self, *args: Any, enabled: dict[tuple[str, str], bool], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.matrix: list[tuple[str, list[forms.BoundField]]] = []
-        for kind in USER_KINDS:
+        for kind in kinds.switchable():
             row = []
             for channel in USER_CHANNELS:
                 name = f"{kind}__{channel}"
                 self.fields[name] = forms.BooleanField(
                     label=f"{kind.label} — {channel.label}",
                     required=False,
-                    initial=enabled.get((kind, channel), default_enabled(kind, channel)),
+                    initial=enabled.get(
+                        (kind.value, channel), default_enabled(kind.value, channel)
+                    ),
                 )
                 row.append(self[name])
             self.matrix.append((str(kind.label), row))
@@ -80,7 +80,7 @@ class PreferencesForm(BaseForm):
     def enabled(self) -> dict[tuple[str, str], bool]:
         return {
             (kind.value, channel.value): bool(self.cleaned_data.get(f"{kind}__{channel}"))
-            for kind in USER_KINDS
+            for kind in kinds.switchable()
             for channel in USER_CHANNELS
         }
 

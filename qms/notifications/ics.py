@@ -1,24 +1,35 @@
-"""A user's task deadlines as an iCalendar feed (RFC 5545), for Outlook or a phone."""
+"""A user's calendar feed (RFC 5545), for Outlook or a phone: the events of every app.
+
+The feed's address carries the user's secret token (``NotificationSettings.ics_token``);
+what it lists comes from the apps: each registers a source from its ``AppConfig.ready``,
+``source(user, base_url=..., stamp=...) -> events`` (planning: the user's task deadlines).
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from qms.planning import selectors
-from qms.planning.models import PlanTask
-
 if TYPE_CHECKING:
     from qms.accounts.models import User
 
+Source = Callable[..., Iterable[Event]]
+_SOURCES: list[Source] = []
 
-def task_calendar(user: User, *, base_url: str) -> bytes:
-    """One all-day event per open task with a date: the window if there is one."""
+
+def register_source(source: Source) -> None:
+    """Add ``source(user, *, base_url, stamp)`` to every user's feed (idempotent)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
+def user_calendar(user: User, *, base_url: str) -> bytes:
+    """The feed of ``user``, in the user's language."""
     with translation.override(user.language or "vi"):
         cal = Calendar()
         cal.add("prodid", "-//eISO//Nhiem vu//VI")
@@ -26,41 +37,8 @@ def task_calendar(user: User, *, base_url: str) -> bytes:
         cal.add("calscale", "GREGORIAN")
         cal.add("x-wr-calname", _("eISO tasks of %(name)s") % {"name": user.display_name})
         cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
-        stamp = timezone.now()
-        tasks = (
-            selectors.my_tasks(user)
-            .open()
-            .filter(due_date__isnull=False)
-            .exclude(status=PlanTask.Status.DONE_REPORTED)
-        )
-        for task in tasks:
-            if task.due_date is None:  # excluded by the query; keeps the type checker sure
-                continue
-            start = (
-                task.start_date if task.start_date and task.start_date <= task.due_date else None
-            )
-            event = Event()
-            event.add("uid", f"eiso-task-{task.pk}@{base_url.split('//')[-1]}")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", start or task.due_date)
-            event.add("dtend", task.due_date + datetime.timedelta(days=1))
-            summary = " ".join(task.content.split())
-            if len(summary) > 120:
-                summary = summary[:117].rstrip() + "…"
-            event.add("summary", _("Due: %(task)s") % {"task": summary})
-            url = base_url + reverse("planning:task_detail", kwargs={"pk": task.pk})
-            event.add("url", url)
-            event.add(
-                "description",
-                "\n".join(
-                    [
-                        _("Task %(no)s of %(plan)s") % {"no": task.number, "plan": task.plan},
-                        _("Timing: %(text)s") % {"text": task.timing_text},
-                        _("Status: %(status)s") % {"status": task.get_status_display()},
-                        url,
-                    ]
-                ),
-            )
-            event.add("categories", ["eISO"])
-            cal.add_component(event)
+        stamp: datetime.datetime = timezone.now()
+        for source in _SOURCES:
+            for event in source(user, base_url=base_url, stamp=stamp):
+                cal.add_component(event)
         return cal.to_ical()

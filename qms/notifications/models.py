@@ -4,7 +4,8 @@ change that caused it, and sent later by ``run_periodic``.
 One row per recipient and channel (e-mail, in eISO); a webhook row has no recipient: one
 delivery per event, not one per person. ``dedupe_key`` is unique: a reminder occurrence
 ("task 12, due in 3 days, due date 2026-03-10, e-mail") can be written only once, however
-many passes run or overlap.
+many passes run or overlap. ``kind`` is one of the kinds the apps registered
+(``qms.notifications.kinds``).
 """
 
 from __future__ import annotations
@@ -20,38 +21,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qms.notifications import kinds
+
 if TYPE_CHECKING:
     from qms.accounts.models import User
-
-
-class Kind(models.TextChoices):
-    TASK_ASSIGNED = "task_assigned", _("Task assigned")
-    TASK_REASSIGNED = "task_reassigned", _("Task reassigned")
-    TASK_DUE_SOON = "task_due_soon", _("Task due soon")
-    TASK_DUE_TODAY = "task_due_today", _("Task due today")
-    TASK_OVERDUE = "task_overdue", _("Task overdue")
-    TASK_ESCALATED = "task_escalated", _("Overdue task escalated")
-    TASK_REVIEW = "task_review", _("Periodic review of a continuous task")
-    PLAN_SUBMITTED = "plan_submitted", _("Plan submitted for approval")
-    PLAN_APPROVED = "plan_approved", _("Plan approved")
-    PLAN_RETURNED = "plan_returned", _("Plan returned")
-    PROGRESS_POSTED = "progress_posted", _("Progress posted")
-    TASK_CONFIRMED = "task_confirmed", _("Completion confirmed")
-    TASK_REJECTED = "task_rejected", _("Completion sent back")
-    DOC_REVIEW_REQUESTED = "doc_review_requested", _("Document draft to review")
-    DOC_APPROVAL_REQUESTED = "doc_approval_requested", _("Document draft to approve")
-    DOC_RETURNED = "doc_returned", _("Document draft returned")
-    DOC_APPROVED = "doc_approved", _("Document approved, to issue")
-    DOC_ISSUED = "doc_issued", _("New document version to read")
-    DOC_CHANGE_REQUESTED = "doc_change_requested", _("Change request on a document")
-    DOC_CHANGE_DECIDED = "doc_change_decided", _("Change request decided")
-    DOC_REVIEW_DUE = "doc_review_due", _("Document review due")
-    DIGEST = "digest", _("Daily digest")
-    WEEKLY_SUMMARY = "weekly_summary", _("Weekly summary")
-
-
-# Kinds a user may switch off per channel (digests are chosen with the e-mail mode).
-USER_KINDS = [k for k in Kind if k not in {Kind.DIGEST, Kind.WEEKLY_SUMMARY}]
 
 
 class Channel(models.TextChoices):
@@ -96,7 +69,7 @@ class Notification(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=kinds.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("message"))
@@ -185,7 +158,7 @@ class NotificationPreference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
     )
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=kinds.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     enabled = models.BooleanField(default=True)
 

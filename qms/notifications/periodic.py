@@ -1,8 +1,9 @@
 """The periodic pass: compute what is due, then send it.
 
-Each phase is isolated: an exception in one (reminders, a registered job, weekly
-summaries, digests, sending) is logged, counted as ``<phase>.failed`` and the next phase
-still runs; ``run_periodic`` then exits with status 1.
+The phases: the jobs the apps registered with ``qms.core.periodic`` (planning's task
+reminders first, its weekly summaries last), then the daily digests, then sending. Each
+phase is isolated: an exception in one is logged, counted as ``<phase>.failed`` and the
+next phase still runs; ``run_periodic`` then exits with status 1.
 """
 
 from __future__ import annotations
@@ -10,18 +11,14 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils import timezone
 
 from qms.core import periodic
 from qms.core.workdays import WorkCalendar
-from qms.notifications.reminders import (
-    compute_digests,
-    compute_task_reminders,
-    compute_weekly_summaries,
-)
+from qms.notifications.digests import compute_digests
 from qms.notifications.sending import send_pending
 
 logger = logging.getLogger(__name__)
@@ -34,7 +31,7 @@ def _phase(stats: Counter[str], name: str, job: Callable[[], Any]) -> None:
         logger.exception("periodic phase %s failed", name)
         stats[f"{name}.failed"] += 1
         return
-    if isinstance(result, Counter | dict):
+    if isinstance(result, Mapping):
         for key, value in result.items():
             stats[f"{name}.{key}"] += value
     else:
@@ -45,10 +42,8 @@ def run_pass(now: datetime.datetime | None = None) -> Counter[str]:
     now = now or timezone.now()
     cal = WorkCalendar()
     stats: Counter[str] = Counter()
-    _phase(stats, "reminders", lambda: compute_task_reminders(now, cal))
     for name, job in periodic.jobs().items():
         _phase(stats, name, lambda job=job: job(now, cal))  # type: ignore[misc]
-    _phase(stats, "weekly", lambda: compute_weekly_summaries(now, cal))
     _phase(stats, "digests", lambda: compute_digests(now, cal))
     _phase(stats, "send", lambda: send_pending(now))
     return stats

@@ -1,6 +1,7 @@
 """Writing notifications into the outbox, and who receives what.
 
-Callers write rows inside their own transaction (``notify_*``); nothing is sent here.
+Callers write rows inside their own transaction (``notify``); nothing is sent here.
+Each area describes its own events (``qms.notifications.kinds``) and calls ``notify``.
 ``Outbox`` batches rows for a periodic pass: it loads preferences once and inserts all
 rows in one statement, skipping occurrences already written (unique ``dedupe_key``).
 """
@@ -11,24 +12,22 @@ import datetime
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from qms.accounts.models import CommitteeMember, Role, RoleAssignment, User
 from qms.audittrail.services import logentry_create, snapshot
 from qms.core.models import OrgUnit
-from qms.notifications import webhooks
-from qms.notifications.messages import DocumentFacts, MessageData, TaskFacts, render
+from qms.notifications import kinds, webhooks
+from qms.notifications.messages import DIGEST, MessageData, render
 from qms.notifications.models import (
     Channel,
-    Kind,
     Notification,
     NotificationPreference,
     NotificationSettings,
@@ -36,19 +35,14 @@ from qms.notifications.models import (
     State,
 )
 
-if TYPE_CHECKING:
-    from qms.planning.models import Plan, PlanTask
-
-# Defaults where a user has not said otherwise: everything in eISO and by e-mail, but
-# progress posts only in eISO (the office would drown in mail otherwise).
-DEFAULT_OFF: set[tuple[str, str]] = {(Kind.PROGRESS_POSTED, Channel.EMAIL)}
-
 DOER_ROLES = (Role.STAFF,)
 HEAD_ROLES = (Role.UNIT_HEAD,)
 
 
 def default_enabled(kind: str, channel: str) -> bool:
-    return (kind, channel) not in DEFAULT_OFF
+    """Where a user has not said otherwise: everything in eISO and by e-mail, except the
+    channels a kind is registered off by default on."""
+    return kinds.default_enabled(kind, channel)
 
 
 def absolute(url: str) -> str:
@@ -178,6 +172,8 @@ class Outbox:
         self.load(recipients)
         ct = ContentType.objects.get_for_model(obj) if obj is not None else None
         policy = self._policies.get(agency_id or 0)
+        # A kind the user cannot switch off (a digest, a summary) is never held either.
+        switchable = kinds.get(data.kind).switchable
         written = False
         for user_id in recipients:
             user = self._users.get(user_id)
@@ -189,24 +185,19 @@ class Outbox:
                 self._keep.append(data)  # keeps id(data) unique while cached
                 self._rendered[cache_key] = render(data, language)
             subject, body = self._rendered[cache_key]
-            if data.kind == Kind.DIGEST:
+            if data.kind == DIGEST:
                 channels = [Channel.EMAIL] if user.email else []
             else:
                 channels = [Channel.IN_APP]
                 if user.email:
                     channels.append(Channel.EMAIL)
             for channel in channels:
-                if data.kind not in {Kind.WEEKLY_SUMMARY, Kind.DIGEST} and not self._enabled(
-                    user_id, data.kind, channel
-                ):
+                if switchable and not self._enabled(user_id, data.kind, channel):
                     continue
                 state, sent_at = State.PENDING, None
                 if channel == Channel.IN_APP:
                     state, sent_at = State.SENT, self.now
-                elif channel == Channel.EMAIL and data.kind not in {
-                    Kind.WEEKLY_SUMMARY,
-                    Kind.DIGEST,
-                }:
+                elif channel == Channel.EMAIL and switchable:
                     s = self._settings.get(user_id)
                     if s and s.email_mode == NotificationSettings.EmailMode.DAILY:
                         state = State.HELD
@@ -228,7 +219,7 @@ class Outbox:
                     )
                 )
                 written = True
-        if written and policy and policy.webhook_url and data.kind != Kind.DIGEST:
+        if written and policy and policy.webhook_url and data.kind != DIGEST:
             self._add_webhook(data=data, ct=ct, obj=obj, agency_id=agency_id, key=key)
 
     def _add_webhook(
@@ -348,188 +339,29 @@ def insert_ignoring_duplicates(rows: list[Notification]) -> None:
         cursor.execute(sql, [payload])
 
 
-# --------------------------------------------------------------------------- facts
-
-
-def task_facts(task: PlanTask, lead_names: str | None = None) -> TaskFacts:
-    plan = task.plan
-    if lead_names is None:
-        lead_names = ", ".join(u.display_name for u in task.lead_units.all()) or task.lead_text
-    return TaskFacts(
-        pk=task.pk,
-        number=task.number,
-        content=task.content,
-        plan_label=str(plan),
-        agency_name=plan.agency.name if plan.agency_id else "",
-        lead_names=lead_names,
-        timing_text=task.timing_text,
-        due=task.due_date,
-        url=reverse("planning:task_detail", kwargs={"pk": task.pk}),
-    )
-
-
-def _lead_ids(task: PlanTask) -> list[int]:
-    return [u.pk for u in task.lead_units.all()]
-
-
 # --------------------------------------------------------------------------- events
-def _write(
+
+
+def notify(
     *,
     recipients: Iterable[int],
     data: MessageData,
-    obj: models.Model,
+    obj: models.Model | None,
     agency_id: int | None,
+    key: str | None = None,
     exclude: int | None = None,
-) -> None:
-    """One event's notifications, in the caller's transaction."""
-    box = Outbox()
-    box.add(recipients=recipients, data=data, obj=obj, agency_id=agency_id, exclude=exclude)
-    box.flush()
-
-
-def notify_plan_submitted(*, actor: User, plan: Plan) -> None:
-    directory = Directory([plan.agency_id])
-    _write(
-        recipients=directory.approvers(plan.agency_id),
-        data=MessageData(
-            kind=Kind.PLAN_SUBMITTED,
-            actor_name=actor.display_name,
-            plan_label=str(plan),
-            plan_title=plan.title,
-            url=reverse("planning:plan_detail", kwargs={"pk": plan.pk}),
-        ),
-        obj=plan,
-        agency_id=plan.agency_id,
-        exclude=actor.pk,
-    )
-
-
-def notify_plan_decided(*, actor: User, plan: Plan, approved: bool, comment: str = "") -> None:
-    """Approved → author and office, plus every lead unit (its tasks are assigned);
-    returned → author."""
-    authors = {pk for pk in (plan.created_by_id, plan.submitted_by_id) if pk}
-    url = reverse("planning:plan_detail", kwargs={"pk": plan.pk})
+) -> int:
+    """One event's notifications, in the caller's transaction: ``data.kind`` is a
+    registered kind, ``key`` makes a periodic occurrence idempotent, ``exclude`` is the
+    actor (nobody is told of what they did). Returns the number of rows offered."""
     box = Outbox()
     box.add(
-        recipients=authors,
-        data=MessageData(
-            kind=Kind.PLAN_APPROVED if approved else Kind.PLAN_RETURNED,
-            actor_name=actor.display_name,
-            plan_label=str(plan),
-            plan_title=plan.title,
-            comment=comment,
-            url=url,
-        ),
-        obj=plan,
-        agency_id=plan.agency_id,
-        exclude=actor.pk,
+        recipients=recipients, data=data, obj=obj, agency_id=agency_id, key=key, exclude=exclude
     )
-    if approved:
-        directory = Directory([plan.agency_id])
-        tasks = plan.tasks.exclude(status="cancelled").prefetch_related("lead_units")
-        for task in tasks:
-            task.plan = plan
-            facts = task_facts(task)
-            box.add(
-                recipients=directory.doers(_lead_ids(task)) | directory.heads(_lead_ids(task)),
-                data=MessageData(kind=Kind.TASK_ASSIGNED, task=facts, url=facts.url),
-                obj=task,
-                agency_id=plan.agency_id,
-                key=f"assigned:{task.pk}:{plan.revision}",
-            )
-    box.flush()
-
-
-def notify_task_reassigned(*, actor: User, task: PlanTask, new_unit_ids: set[int]) -> None:
-    if not new_unit_ids:
-        return
-    directory = Directory([task.plan.agency_id])
-    facts = task_facts(task)
-    _write(
-        recipients=directory.doers(new_unit_ids) | directory.heads(new_unit_ids),
-        data=MessageData(kind=Kind.TASK_REASSIGNED, task=facts, url=facts.url),
-        obj=task,
-        agency_id=task.plan.agency_id,
-        exclude=actor.pk,
-    )
-
-
-def notify_progress_posted(*, actor: User, task: PlanTask, percent: int, comment: str) -> None:
-    directory = Directory([task.plan.agency_id])
-    facts = task_facts(task)
-    _write(
-        recipients=directory.office(task.plan.agency_id),
-        data=MessageData(
-            kind=Kind.PROGRESS_POSTED,
-            task=facts,
-            actor_name=actor.display_name,
-            percent=percent,
-            comment=comment,
-            url=facts.url,
-        ),
-        obj=task,
-        agency_id=task.plan.agency_id,
-        exclude=actor.pk,
-    )
-
-
-def notify_task_decided(*, actor: User, task: PlanTask, confirmed: bool, comment: str = "") -> None:
-    directory = Directory([task.plan.agency_id])
-    facts = task_facts(task)
-    recipients = directory.doers(_lead_ids(task)) | directory.heads(_lead_ids(task))
-    if task.reported_done_by_id:
-        recipients.add(task.reported_done_by_id)
-    _write(
-        recipients=recipients,
-        data=MessageData(
-            kind=Kind.TASK_CONFIRMED if confirmed else Kind.TASK_REJECTED,
-            task=facts,
-            actor_name=actor.display_name,
-            comment=comment,
-            url=facts.url,
-        ),
-        obj=task,
-        agency_id=task.plan.agency_id,
-        exclude=actor.pk,
-    )
+    return box.flush()
 
 
 # --------------------------------------------------------------------------- user side
-
-
-def notify_document(
-    *,
-    kind: Kind,
-    recipients: Iterable[int],
-    actor: User | None,
-    facts: DocumentFacts,
-    obj: models.Model,
-    url: str,
-    agency_id: int,
-    comment: str = "",
-    key: str | None = None,
-    **extra: Any,
-) -> None:
-    """A document-control event (draft to review, issued, review due…) for ``recipients``.
-
-    Written in the caller's transaction; ``key`` makes a periodic occurrence idempotent.
-    """
-    box = Outbox()
-    box.add(
-        recipients=recipients,
-        data=MessageData(
-            kind=kind,
-            actor_name=actor.display_name if actor else "eISO",
-            comment=comment,
-            url=url,
-            extra={"document": facts, **extra},
-        ),
-        obj=obj,
-        agency_id=agency_id,
-        key=key,
-        exclude=actor.pk if actor else None,
-    )
-    box.flush()
 
 
 def settings_for(user: User) -> NotificationSettings:

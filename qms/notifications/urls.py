@@ -14,5 +14,5 @@ urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:pk>/", views.outbox_action, name="outbox_action"),
     path("reminders/", views.policy, name="policy"),
-    path("weekly/<int:agency>.xlsx", views.weekly_xlsx, name="weekly_xlsx"),
+    path("weekly/<int:agency>.xlsx", views.weekly_xlsx_moved, name="weekly_xlsx"),
 ]

@@ -12,7 +12,6 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +22,7 @@ from qms.core.http import AuthedRequest
 from qms.core.models import OrgUnit
 from qms.notifications import services
 from qms.notifications.forms import InboxFilterForm, OutboxFilterForm, PolicyForm, PreferencesForm
-from qms.notifications.ics import task_calendar
+from qms.notifications.ics import user_calendar
 from qms.notifications.models import (
     Channel,
     Notification,
@@ -31,8 +30,6 @@ from qms.notifications.models import (
     NotificationSettings,
     State,
 )
-from qms.notifications.weekly_export import build_weekly_xlsx, weekly_filename
-from qms.reports import responses
 
 if TYPE_CHECKING:
     from qms.accounts.models import User
@@ -150,7 +147,7 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     if s is None or not token:
         raise Http404
-    body = task_calendar(s.user, base_url=request.build_absolute_uri("/").rstrip("/"))
+    body = user_calendar(s.user, base_url=request.build_absolute_uri("/").rstrip("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="eiso-tasks.ics"'
     response["Cache-Control"] = "private, max-age=900"
@@ -290,13 +287,7 @@ def policy(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
-def weekly_xlsx(request: AuthedRequest, agency: int) -> HttpResponse:
-    unit = get_object_or_404(
-        OrgUnit.objects.visible_to(request.user), pk=agency, kind=OrgUnit.Kind.AGENCY
-    )
-    if not permissions.can_read_agency_wide(request.user, "notifications.weekly_summary", unit):
-        raise PermissionDenied
-    today = timezone.localdate()
-    return responses.download(
-        build_weekly_xlsx(unit=unit, today=today), weekly_filename(unit, today)
-    )
+def weekly_xlsx_moved(request: AuthedRequest, agency: int) -> HttpResponse:
+    """The weekly summary's old address (mails already sent link to it): the export is
+    planning's now."""
+    return redirect("planning:weekly_xlsx", agency=agency, permanent=True)

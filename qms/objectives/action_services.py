@@ -19,7 +19,7 @@ Who may do what (the views check it; the services check the state):
   plan carries out objectives leadership has approved.
 
 The new task is an ordinary open task of an issued plan, so ``run_periodic`` reminds its
-lead unit (the objective's owner unit) like any other (``qms.notifications.reminders``).
+lead unit (the objective's owner unit) like any other (``qms.planning.reminders``).
 """
 
 from __future__ import annotations

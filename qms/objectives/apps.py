@@ -9,8 +9,8 @@ class ObjectivesConfig(AppConfig):
 
     def ready(self) -> None:
         from qms.core import periodic
-        from qms.notifications import reminders
         from qms.objectives import jobs, selectors
+        from qms.planning import reminders
 
         periodic.register("objectives.indicators", jobs.compute_indicators)
         # Tasks 2 and 3 of the plan: remind only the units that have not submitted.

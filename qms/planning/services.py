@@ -17,7 +17,7 @@ from qms.core import uploads
 from qms.core.models import DeadlineRule, OrgUnit
 from qms.core.numbering import number_issue
 from qms.core.uploads import CheckedUpload
-from qms.notifications import services as notifications
+from qms.planning import notifications
 from qms.planning.models import (
     Evidence,
     Plan,

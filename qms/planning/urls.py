@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qms.planning import import_views, views
+from qms.planning import import_views, views, weekly_export
 from qms.planning.exports import urls as exports_urls
 
 app_name = "planning"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("my-tasks/", views.my_tasks, name="my_tasks"),
     path("regulation-dates/", views.rule_list, name="rule_list"),
+    path("weekly/<int:agency>.xlsx", weekly_export.weekly_xlsx, name="weekly_xlsx"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/content/", views.plan_content_edit, name="plan_content_edit"),

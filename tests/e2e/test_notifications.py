@@ -12,9 +12,9 @@ from tests.e2e.test_plan_cycle import login
 def _queue_reminder_for_gdtrh_staff() -> int:
     from qms.accounts.models import User
     from qms.notifications.messages import MessageData
-    from qms.notifications.models import Kind
-    from qms.notifications.services import Outbox, task_facts
+    from qms.notifications.services import Outbox
     from qms.planning.models import Plan, PlanTask
+    from qms.planning.notifications import Kind, task_facts
 
     staff = User.objects.get(username="cb.gdtrh")
     task = (
@@ -28,7 +28,7 @@ def _queue_reminder_for_gdtrh_staff() -> int:
     box = Outbox()
     box.add(
         recipients=[staff.pk],
-        data=MessageData(kind=Kind.TASK_DUE_SOON, task=facts, days=3, url=facts.url),
+        data=MessageData(kind=Kind.TASK_DUE_SOON, facts=facts, url=facts.url, extra={"days": 3}),
         obj=task,
         agency_id=task.plan.agency_id,
     )

@@ -20,7 +20,7 @@ from qms.documents.models import (
     DocumentSettings,
     DocumentVersion,
 )
-from qms.notifications.messages import DocumentFacts
+from qms.documents.notifications import DocumentFacts
 
 S = DocumentVersion.Status
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from qms.accounts.models import User
 from qms.audittrail.services import Snapshot, snapshot
 from qms.core.models import OrgUnit
+from qms.documents import notifications
 from qms.documents.models import (
     ChangeRequest,
     Document,
@@ -24,6 +25,7 @@ from qms.documents.models import (
     ReviewTask,
     VersionReview,
 )
+from qms.documents.notifications import Kind
 from qms.documents.services.base import (
     DOCUMENT_FIELDS,
     VERSION_FIELDS,
@@ -36,8 +38,6 @@ from qms.documents.services.base import (
     settings_for,
     version_url,
 )
-from qms.notifications import services as notifications
-from qms.notifications.models import Kind
 from qms.notifications.services import Directory
 
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ from qms.accounts.models import User
 from qms.audittrail.services import snapshot
 from qms.core.models import OrgUnit
 from qms.core.numbering import number_issue, number_register_external
+from qms.documents import notifications
 from qms.documents.models import (
     Acknowledgement,
     ChangeRequest,
@@ -25,6 +26,7 @@ from qms.documents.models import (
     ReviewTask,
     VersionReview,
 )
+from qms.documents.notifications import Kind
 from qms.documents.services.base import (
     DocumentError,
     S,
@@ -40,8 +42,6 @@ from qms.documents.services.drafting import (
     _trail,
     version_start,
 )
-from qms.notifications import services as notifications
-from qms.notifications.models import Kind
 from qms.notifications.services import Directory
 
 # --------------------------------------------------------------------------- issue

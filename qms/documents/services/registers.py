@@ -17,6 +17,7 @@ from qms.accounts.models import User
 from qms.audittrail.services import Snapshot, logentry_create, snapshot
 from qms.core.models import OrgUnit
 from qms.core.text import fold
+from qms.documents import notifications
 from qms.documents.models import (
     Document,
     ExternalDocument,
@@ -24,6 +25,7 @@ from qms.documents.models import (
     ReviewTask,
     TaskDocumentLink,
 )
+from qms.documents.notifications import Kind
 from qms.documents.services.base import (
     EXTERNAL_FIELDS,
     RECORD_FIELDS,
@@ -34,8 +36,6 @@ from qms.documents.services.base import (
     facts,
     settings_for,
 )
-from qms.notifications import services as notifications
-from qms.notifications.models import Kind
 from qms.notifications.services import Directory
 
 if TYPE_CHECKING:

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from qms.documents import codes, services
 from qms.documents.models import Document, ExternalDocument, ReviewTask
+from qms.documents.notifications import Kind
 from qms.documents.services import DocumentError, add_months
 from qms.documents.steps import check_steps, parse_days
-from qms.notifications.models import Channel, Kind, Notification
+from qms.notifications.models import Channel, Notification
 
 # --------------------------------------------------------------------------- codes
 

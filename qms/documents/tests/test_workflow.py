@@ -18,9 +18,10 @@ from qms.documents.models import (
     DocumentVersion,
     VersionReview,
 )
+from qms.documents.notifications import Kind
 from qms.documents.services import DocumentError
 from qms.documents.tests.conftest import decision_input
-from qms.notifications.models import Channel, Kind, Notification
+from qms.notifications.models import Channel, Notification
 
 S = DocumentVersion.Status
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
-from qms.notifications.messages import MessageData, TaskFacts
-from qms.notifications.models import Channel, Kind, Notification
+from qms.notifications.messages import MessageData
+from qms.notifications.models import Channel, Notification
 from qms.notifications.services import Outbox
+from qms.planning.notifications import Kind, TaskFacts
 
 
 class Inbox:
@@ -44,7 +45,7 @@ def queue_task_reminder(user: Any, task_pk: int = 42) -> Notification:
     box = Outbox()
     box.add(
         recipients=[user.pk],
-        data=MessageData(kind=Kind.TASK_DUE_SOON, task=facts, days=3, url=facts.url),
+        data=MessageData(kind=Kind.TASK_DUE_SOON, facts=facts, url=facts.url, extra={"days": 3}),
         obj=None,
         agency_id=user.unit.agency_id,
     )

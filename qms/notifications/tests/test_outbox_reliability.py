@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 
+from qms.core import periodic as core_periodic
 from qms.notifications import periodic, sending
 from qms.notifications.models import Channel, Notification, State
 from qms.notifications.sending import claim, send_pending
@@ -192,12 +193,13 @@ def test_a_failing_reminder_phase_does_not_stop_sending(
     def broken(*args: Any) -> Any:
         raise RuntimeError("reminders broke")
 
-    monkeypatch.setattr(periodic, "compute_task_reminders", broken)
+    monkeypatch.setattr(core_periodic, "_JOBS", dict(core_periodic._JOBS))
+    core_periodic.register("planning.reminders", broken, order=10)
     monkeypatch.setattr(periodic, "compute_digests", broken)
     stats = periodic.run_pass()
-    assert stats["reminders.failed"] == 1 and stats["digests.failed"] == 1
+    assert stats["planning.reminders.failed"] == 1 and stats["digests.failed"] == 1
     assert stats["send.sent"] == 5 and len(mail.outbox) == 5
-    assert periodic.failed_phases(stats) == ["digests", "reminders"]
+    assert periodic.failed_phases(stats) == ["digests", "planning.reminders"]
     with pytest.raises(SystemExit) as exit_info:
         call_command("run_periodic")
     assert exit_info.value.code == 1

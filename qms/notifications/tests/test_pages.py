@@ -4,26 +4,23 @@ who may open what, and what the pages do."""
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
-from icalendar import Calendar
-from openpyxl import load_workbook
 
 from conftest import PERSONAS
 from qms.audittrail.models import LogEntry
 from qms.core.models import CalendarOverride
-from qms.notifications import services
+from qms.notifications import kinds
 from qms.notifications.models import (
     Channel,
-    Kind,
     Notification,
     NotificationPreference,
     NotificationSettings,
     ReminderPolicy,
     State,
 )
+from qms.planning.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +141,7 @@ def test_email_timeout_comes_from_the_email_url_or_the_environment():
 def test_preferences_round_trip(client_as, personas):
     client = client_as("staff_a")
     data = {"email_mode": "daily", "digest_hour": "16"}
-    for kind in [k for k in Kind if k not in {Kind.DIGEST, Kind.WEEKLY_SUMMARY}]:
+    for kind in [k.value for k in kinds.switchable()]:
         data[f"{kind}__in_app"] = "on"
         if kind not in {Kind.TASK_DUE_SOON, Kind.PROGRESS_POSTED}:
             data[f"{kind}__email"] = "on"
@@ -159,38 +156,6 @@ def test_preferences_round_trip(client_as, personas):
     ) == [(Kind.TASK_DUE_SOON, Channel.EMAIL, False)]
     bad = client.post(reverse("notifications:preferences"), {**data, "digest_hour": "25"})
     assert bad.status_code == 200 and 'value="25"' in bad.content.decode()
-
-
-def test_calendar_feed_validates_and_revoked_token_is_404(client, client_as, personas, make_task):
-    make_task("Từ 01/6 đến 30/7/2026")
-    staff_client = client_as("staff_a")
-    staff_client.post(reverse("notifications:ics_token"), {"action": "new"})
-    token = NotificationSettings.objects.get(user=personas["staff_a"]).ics_token
-    assert token and len(token) >= 40
-    url = reverse("notifications:ics_feed", kwargs={"token": token})
-    response = client.get(url)  # no session: the token is the credential
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/calendar")
-    cal = Calendar.from_ical(response.content)
-    events = list(cal.walk("VEVENT"))
-    assert len(events) == 1
-    event = events[0]
-    assert event.decoded("dtstart") == datetime.date(2026, 6, 1)
-    assert event.decoded("dtend") == datetime.date(2026, 7, 31)
-    assert "Đánh giá nội bộ" in str(event.get("summary"))
-    assert str(event.get("url")).endswith(
-        reverse("planning:task_detail", kwargs={"pk": event_task_pk(event)})
-    )
-    staff_client.post(reverse("notifications:ics_token"), {"action": "revoke"})
-    assert client.get(url).status_code == 404
-    assert (
-        client.get(reverse("notifications:ics_feed", kwargs={"token": "wrong"})).status_code == 404
-    )
-    assert LogEntry.objects.filter(action="notifications.ics.revoked").exists()
-
-
-def event_task_pk(event) -> int:
-    return int(str(event.get("uid")).split("@")[0].rsplit("-", 1)[1])
 
 
 def test_outbox_retry_and_cancel_are_audited(client_as, personas):
@@ -254,17 +219,6 @@ def test_policy_page_validates_and_keeps_the_secret(client_as, org, monkeypatch)
     assert entry is not None and "k" not in str(entry.changes.get("webhook_secret", ""))
 
 
-def test_weekly_xlsx_lists_units(client_as, org, make_task):
-    make_task("Trước 04/3/2026")
-    response = client_as("iso_office").get(
-        reverse("notifications:weekly_xlsx", kwargs={"agency": org.agency.pk})
-    )
-    wb = load_workbook(io.BytesIO(response.content))
-    ws = wb.active
-    values = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
-    assert values and values[0][0] == org.div_a.display_name and values[0][1] == 1
-
-
 def test_working_day_calendar_page(client_as):
     client = client_as("sysadmin")
     page = client.get(reverse("core:calendar") + "?year=2026").content.decode()
@@ -283,69 +237,3 @@ def test_working_day_calendar_page(client_as):
     client.post(reverse("core:calendar_remove", kwargs={"pk": override.pk}))
     assert not CalendarOverride.objects.exists()
     assert LogEntry.objects.filter(action__startswith="core.calendar").count() == 2
-
-
-def test_events_from_the_plan_workflow(personas, org, make_task):
-    from qms.planning import services as planning
-
-    task = make_task("Trước 10/3/2026")
-    planning.task_post_progress(
-        actor=personas["staff_a"], task=task, percent=40, comment="Đã lập đoàn"
-    )
-    office = Notification.objects.filter(
-        recipient=personas["iso_office"], kind=Kind.PROGRESS_POSTED
-    )
-    assert [n.channel for n in office] == [Channel.IN_APP]  # e-mail off by default
-    planning.task_post_progress(
-        actor=personas["staff_a"], task=task, percent=100, comment="Xong", report_done=True
-    )
-    planning.task_confirm(actor=personas["iso_office"], task=task)
-    confirmed = Notification.objects.filter(kind=Kind.TASK_CONFIRMED)
-    assert {n.recipient.username for n in confirmed} == {"staff_a", "head_a"}
-    assert services.Directory([org.agency.pk]).office(org.agency.pk) == {personas["iso_office"].pk}
-
-
-def test_plan_workflow_notifies_approvers_authors_and_lead_units(personas, org):
-    from qms.planning import services as planning
-
-    office, leader = personas["iso_office"], personas["leader"]
-    plan = planning.plan_create(actor=office, agency=org.agency, year=2026, title="Kế hoạch ISO")
-    planning.task_create(
-        actor=office,
-        plan=plan,
-        data=planning.TaskInput(
-            number=1,
-            content="Rà soát quy trình",
-            timing_text="Trước 10/3/2026",
-            lead_units=[org.div_a],
-            partner_units=[],
-        ),
-    )
-    planning.plan_submit(actor=office, plan=plan)
-    submitted = Notification.objects.filter(kind=Kind.PLAN_SUBMITTED)
-    assert {n.recipient for n in submitted} == {leader}
-    assert {n.channel for n in submitted} == {Channel.IN_APP, Channel.EMAIL}
-    planning.plan_return(actor=leader, plan=plan, comment="Bổ sung căn cứ")
-    returned = Notification.objects.get(kind=Kind.PLAN_RETURNED, channel=Channel.IN_APP)
-    assert returned.recipient == office and "Bổ sung căn cứ" in returned.body
-    planning.plan_submit(actor=office, plan=plan)
-    planning.plan_approve(actor=leader, plan=plan, issued_on=datetime.date(2026, 1, 5))
-    approved = Notification.objects.get(kind=Kind.PLAN_APPROVED, channel=Channel.IN_APP)
-    assert approved.recipient == office
-    assigned = Notification.objects.filter(kind=Kind.TASK_ASSIGNED, channel=Channel.IN_APP)
-    assert {n.recipient.username for n in assigned} == {"staff_a", "head_a"}
-    task = plan.tasks.get()
-    planning.task_update(
-        actor=office,
-        task=task,
-        data=planning.TaskInput(
-            number=1,
-            content="Rà soát quy trình",
-            timing_text="Trước 10/3/2026",
-            lead_units=[org.div_a, org.div_b],
-            partner_units=[],
-        ),
-        amendment_reason="Thêm đơn vị chủ trì",
-    )
-    reassigned = Notification.objects.filter(kind=Kind.TASK_REASSIGNED, channel=Channel.IN_APP)
-    assert {n.recipient.username for n in reassigned} == {"head_b"}

@@ -13,10 +13,11 @@ from django.utils import translation
 
 from config.settings import base
 from qms.notifications import webhooks
-from qms.notifications.models import Channel, Kind, Notification, ReminderPolicy, State
+from qms.notifications.models import Channel, Notification, ReminderPolicy, State
 from qms.notifications.sending import send_pending
 from qms.notifications.services import Outbox
 from qms.notifications.tests.outbox_helpers import Receiver, queue_task_reminder
+from qms.planning.notifications import Kind, PlanFacts
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,9 @@ def test_one_delivery_per_event(personas: dict[str, Any], org: Any, receiver: An
     people = [personas[p] for p in ("staff_a", "head_a", "iso_office", "leader")]
     box.add(
         recipients=[p.pk for p in people],
-        data=MessageData(kind=Kind.PLAN_SUBMITTED, plan_label="01/KH", url="/plans/1/"),
+        data=MessageData(
+            kind=Kind.PLAN_SUBMITTED, facts=PlanFacts(label="01/KH", title=""), url="/plans/1/"
+        ),
         obj=None,
         agency_id=org.agency.pk,
         key="event-1",

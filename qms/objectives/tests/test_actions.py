@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from qms.audittrail.models import LogEntry
-from qms.notifications.models import Kind, Notification
-from qms.notifications.reminders import compute_task_reminders
-from qms.notifications.tests.conftest import at
+from qms.notifications.models import Notification
 from qms.objectives import action_services, services
 from qms.objectives.action_services import ActionInput
 from qms.objectives.models import Objective, ObjectiveAction, ObjectiveSet
 from qms.objectives.services import ObjectiveError, ObjectiveInput
 from qms.planning.models import Plan, PlanRevision, PlanTask
+from qms.planning.notifications import Kind
+from qms.planning.reminders import compute_task_reminders
+from qms.planning.tests.conftest import at
 from qms.planning.tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db

@@ -13,14 +13,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from qms.audittrail.models import LogEntry
-from qms.notifications.models import Kind, Notification
+from qms.notifications.models import Notification
 from qms.notifications.periodic import run_pass
-from qms.notifications.tests.conftest import at, emails
 from qms.objectives import selectors, services
 from qms.objectives.models import ObjectiveSet, PlanStage
 from qms.objectives.services import ObjectiveInput
 from qms.planning import services as planning
 from qms.planning.models import Plan, PlanTask
+from qms.planning.notifications import Kind
+from qms.planning.tests.conftest import at, emails
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date

@@ -173,7 +173,8 @@ def test_sub_unit_roles_are_not_offered_plan_creation(client_as, plans):
 
 def test_only_those_who_may_approve_are_asked_to(plans, personas):
     """The submitted plan notifies the Sở's leader, not the school's (who would get 403)."""
-    from qms.notifications.models import Kind, Notification
+    from qms.notifications.models import Notification
+    from qms.planning.notifications import Kind
 
     asked = set(
         Notification.objects.filter(

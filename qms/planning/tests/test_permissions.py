@@ -29,6 +29,9 @@ def only(allowed: dict[str, int], default: int = 403, outsider: int = 404) -> di
     return table
 
 
+# The weekly summary is read agency-wide (a reading role held inside the agency).
+WEEKLY_READERS = ["iso_office", "leader", "agency_admin", "school_leader", "school_iso", "div_iso"]
+
 # (url name, method, object, expected by persona)
 MATRIX = [
     ("plan_list", "get", None, dict.fromkeys(ALL, 200)),
@@ -69,6 +72,12 @@ MATRIX = [
     ("task_reject", "post", "task", only({"iso_office": 302})),
     ("task_cancel", "post", "task", only({"iso_office": 302, "leader": 302})),
     ("evidence_download", "get", "evidence", VIEWERS),
+    (
+        "weekly_xlsx",
+        "get",
+        "agency",
+        only(dict.fromkeys(WEEKLY_READERS, 200)),
+    ),
     ("planning:plan_export_docx", "get", "plan", VIEWERS),
     ("planning:plan_export_xlsx", "get", "plan", VIEWERS),
     ("planning:plan_import", "get", "draft", only({"iso_office": 200})),
@@ -108,11 +117,19 @@ def objects(org, personas):
         files=[SimpleUploadedFile("a.pdf", pdf_bytes())],
     )
     draft = make_plan(actor=personas["iso_office"], agency=org.agency, year=2023)
-    return {"plan": plan, "task": task, "draft": draft, "evidence": Evidence.objects.get()}
+    return {
+        "plan": plan,
+        "task": task,
+        "draft": draft,
+        "evidence": Evidence.objects.get(),
+        "agency": org.agency,
+    }
 
 
 def _url(name: str, obj) -> str:
     full = name if ":" in name else f"planning:{name}"
+    if name == "weekly_xlsx":
+        return reverse(full, kwargs={"agency": obj.pk})
     return reverse(full, kwargs={"pk": obj.pk}) if obj is not None else reverse(full)
 
 

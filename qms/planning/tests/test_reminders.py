@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from qms.core.models import CalendarOverride
 from qms.notifications.models import (
     Channel,
-    Kind,
     Notification,
     NotificationPreference,
     NotificationSettings,
@@ -23,10 +22,11 @@ from qms.notifications.models import (
     State,
 )
 from qms.notifications.periodic import run_pass
-from qms.notifications.reminders import compute_task_reminders
-from qms.notifications.tests.conftest import at, emails
 from qms.planning import services as planning
 from qms.planning.models import PlanTask
+from qms.planning.notifications import Kind
+from qms.planning.reminders import compute_task_reminders
+from qms.planning.tests.conftest import at, emails
 
 pytestmark = pytest.mark.django_db
 
@@ -312,6 +312,8 @@ def test_run_periodic_command(make_task, personas):
     out = StringIO()
     call_command("run_periodic", "--now", "2026-03-10T08:00", stdout=out)
     assert "2026-03-10 08:00:00 run_periodic:" in out.getvalue()
-    assert "reminders.task_due_today=1" in out.getvalue() and "send.sent=" in out.getvalue()
+    assert (
+        "planning.reminders.task_due_today=1" in out.getvalue() and "send.sent=" in out.getvalue()
+    )
     with pytest.raises(CommandError):
         call_command("run_periodic", "--now", "10/03/2026")

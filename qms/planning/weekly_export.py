@@ -1,15 +1,23 @@
-"""The weekly summary of an agency's issued plans as XLSX (the shared safe cell writer)."""
+"""The weekly summary of an agency's issued plans as XLSX (the shared safe cell writer),
+and its download view."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from openpyxl.styles import Alignment, Font
 
+from qms.accounts import permissions
+from qms.core.http import AuthedRequest
 from qms.core.models import OrgUnit
-from qms.notifications.reminders import week_bounds, weekly_rows
-from qms.reports import xlsx
+from qms.planning.weekly import week_bounds, weekly_rows
+from qms.reports import responses, xlsx
 
 
 def weekly_filename(unit: OrgUnit, today: datetime.date) -> str:
@@ -43,3 +51,16 @@ def build_weekly_xlsx(*, unit: OrgUnit, today: datetime.date) -> bytes:
     for r in weekly_rows(unit.pk, today):
         xlsx.append(ws, [r["unit"], r["total"], r["done"], r["late"], r["due_next_week"]])
     return xlsx.workbook_bytes(wb)
+
+
+@require_GET
+def weekly_xlsx(request: AuthedRequest, agency: int) -> HttpResponse:
+    unit = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user), pk=agency, kind=OrgUnit.Kind.AGENCY
+    )
+    if not permissions.can_read_agency_wide(request.user, "notifications.weekly_summary", unit):
+        raise PermissionDenied
+    today = timezone.localdate()
+    return responses.download(
+        build_weekly_xlsx(unit=unit, today=today), weekly_filename(unit, today)
+    )
