@@ -9,18 +9,11 @@ from django.http import HttpRequest
 from qms.core import menu
 
 
-def _unread(user: Any) -> int:
-    from qms.notifications.models import Notification
-
-    return Notification.objects.in_app_for(user).unread().count()
-
-
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
     return {
         "menu": menu.entries_for(user, request.resolver_match),
-        "unread_notifications": _unread(user),
         "user_agency": getattr(getattr(user, "unit", None), "agency", None),
     }
