@@ -22,11 +22,40 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Document control")
 
     def ready(self) -> None:
-        from qms.core import menu, periodic
+        from qms.core import menu, panels, periodic
         from qms.core.menu import MenuItem, MenuSection
+        from qms.core.panels import Panel, RowPanel
         from qms.documents import jobs
+        from qms.documents import panels as document_panels
+        from qms.planning import panels as slots
 
         periodic.register("documents.reviews", jobs.compute_document_reviews)
+        panels.register(
+            Panel(
+                "documents.task_documents",
+                slots.TASK_DETAIL,
+                "documents/partials/_task_documents_panel.html",
+                document_panels.task_documents,
+                order=20,
+            )
+        )
+        panels.register_rows(
+            RowPanel(
+                "documents.task_documents",
+                slots.TASK_ROWS,
+                "documents/partials/_task_doc_row.html",
+                document_panels.task_document_rows,
+                order=10,
+            )
+        )
+        panels.register(
+            Panel(
+                "documents.dashboard",
+                slots.DASHBOARD_CARDS,
+                "documents/partials/_dashboard_card.html",
+                document_panels.dashboard_card,
+            )
+        )
         menu.register_section(MenuSection("documents", _("Documents"), 200))
         menu.register(
             MenuItem(
