@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from qms.core.registry import Registry
 from qms.core.workdays import WorkCalendar
 
 Job = Callable[[datetime.datetime, WorkCalendar], int]
-_JOBS: dict[str, Job] = {}
+registry: Registry[Job] = Registry()
 
 
 def register(name: str, job: Job) -> None:
     """Register ``job(now, calendar) -> rows written`` under ``name`` (idempotent)."""
-    _JOBS[name] = job
+    registry.add(name, job)
 
 
 def jobs() -> dict[str, Job]:
-    return dict(_JOBS)
+    return registry.entries()
