@@ -27,6 +27,8 @@ from tests.area_plugin import jobs
 
 pytestmark = pytest.mark.django_db
 
+# Every registry the plugin fills; the notification kinds (qms.notifications.kinds, a
+# notification kind registered by the plugin and a test that sees it) join here.
 REGISTRIES = (menu.sections, menu.items, panels.page_panels, panels.row_panels, periodic.registry)
 SIDEBAR = re.compile(r'id="sidebar".*?</nav>', re.S)
 
