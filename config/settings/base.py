@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "qms.core.context_processors.navigation",
+                "qms.notifications.context_processors.unread_notifications",
                 "qms.reports.context_processors.reports",
             ],
         },

@@ -1,4 +1,4 @@
-"""Menu entries for the left navigation, by what the user may do."""
+"""The left menu (from the apps' registrations in ``qms.core.menu``) and the user's agency."""
 
 from __future__ import annotations
 
@@ -6,13 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from qms.accounts import permissions
-
-
-def _unread(user: Any) -> int:
-    from qms.notifications.models import Notification
-
-    return Notification.objects.in_app_for(user).unread().count()
+from qms.core import menu
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -20,22 +14,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {}
     return {
-        "nav": {
-            "dashboard": permissions.has_any_role(user, "planning.view_dashboard"),
-            "plans": permissions.has_any_role(user, "planning.view_plan"),
-            "my_tasks": permissions.has_any_role(user, "planning.update_task"),
-            "audit_log": permissions.has_any_role(user, "audittrail.view_log"),
-            "units": permissions.has_any_role(user, "core.view_unit"),
-            "manage_units": permissions.has_any_role(user, "core.manage_units"),
-            "users": permissions.has_any_role(user, "accounts.manage_users"),
-            "rules": permissions.has_agency_role(user, "core.manage_rules"),
-            "calendar": permissions.has_any_role(user, "core.view_calendar"),
-            "outbox": permissions.has_any_role(user, "notifications.manage_outbox"),
-            "reminder_policy": permissions.has_any_role(user, "notifications.manage_policy"),
-            "documents": permissions.has_any_role(user, "documents.view"),
-            "document_settings": permissions.has_agency_role(user, "documents.manage_settings"),
-            "objectives": permissions.has_any_role(user, "objectives.view"),
-        },
-        "unread_notifications": _unread(user),
+        "menu": menu.entries_for(user, request.resolver_match),
         "user_agency": getattr(getattr(user, "unit", None), "agency", None),
     }

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 
+from qms.core.registry import Registry
 from qms.core.workdays import WorkCalendar
 
 # rows written, or counts by name (reported as ``<job>.<name>``)
 Job = Callable[[datetime.datetime, WorkCalendar], int | Mapping[str, int]]
-_JOBS: dict[str, tuple[int, int, Job]] = {}
+registry: Registry[tuple[int, Job]] = Registry()
 
 
 def register(name: str, job: Job, *, order: int = 50) -> None:
@@ -22,11 +23,11 @@ def register(name: str, job: Job, *, order: int = 50) -> None:
 
     Jobs run by ``order``, then in registration order: a job whose rows another reads
     (task reminders before the weekly summary) asks for a lower number."""
-    seq = _JOBS[name][1] if name in _JOBS else len(_JOBS)
-    _JOBS[name] = (order, seq, job)
+    registry.add(name, (order, job))
 
 
 def jobs() -> dict[str, Job]:
     """The registered jobs in the order they run."""
-    ranked = sorted(_JOBS.items(), key=lambda item: item[1][:2])
-    return {name: job for name, (_order, _seq, job) in ranked}
+    entries = list(registry.entries().items())
+    ranked = sorted(enumerate(entries), key=lambda item: (item[1][1][0], item[0]))
+    return {name: job for _seq, (name, (_order, job)) in ranked}

@@ -80,6 +80,15 @@ def can_update_task(user: User, task: PlanTask) -> bool:
     )
 
 
+def can_edit_plan(user: User, plan: Plan) -> bool:
+    """May ``user`` change ``plan``'s content (its tasks, their links) now? A role over the
+    plan's agency itself, and the plan a draft or issued (not submitted, not closed)."""
+    return permissions.can(user, "planning.edit_plan", plan.agency) and plan.status in {
+        Plan.Status.DRAFT,
+        Plan.Status.ISSUED,
+    }
+
+
 def get_evidence_for_user(user: User, pk: int) -> Evidence:
     ev = get_object_or_404(
         Evidence.objects.select_related("update__task__plan__agency").filter(

@@ -20,12 +20,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
 from qms.core import downloads, transitions
+from qms.core import panels as core_panels
 from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
 from qms.core.models import DeadlineRule, OrgUnit
-from qms.documents import selectors as document_selectors
-from qms.objectives import selectors as objective_selectors
-from qms.objectives.forms import StageForm
+from qms.planning import panels as planning_panels
 from qms.planning import selectors, services
 from qms.planning.forms import (
     ApproveForm,
@@ -139,8 +138,8 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             **_plan_ctx(request, plan, "document"),
             "tasks": tasks,
-            "doc_stats": document_selectors.task_document_stats([t.pk for t in tasks], plan.year),
-            "objective_stages": objective_selectors.stage_status([t.pk for t in tasks]),
+            # Other areas' lines under each task (linked documents, objectives): one read each.
+            "task_panels": core_panels.rows(planning_panels.TASK_ROWS, request, plan, tasks),
             "basis_paragraphs": selectors.basis_paragraphs(plan.bases.all()),
             "sections": list(plan.sections.all()),
             "revisions": plan.revisions.select_related("created_by"),
@@ -500,7 +499,6 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     updates = task.updates.select_related("author").prefetch_related("evidence")
     depends_on = list(task.depends_on.all())
     history = LogEntry.objects.for_object(task).select_related("actor")[:100]
-    linked = [link.document for link in task.document_links.select_related("document")]
     return render(
         request,
         "planning/task_detail.html",
@@ -519,19 +517,9 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_confirm": permissions.can(user, "planning.confirm_task", agency)
             and task.status == PlanTask.Status.DONE_REPORTED,
             "can_cancel": permissions.can(user, "planning.cancel_task", agency) and task.is_open(),
-            "can_edit": permissions.can(user, "planning.edit_plan", agency)
-            and task.plan.status in {Plan.Status.DRAFT, Plan.Status.ISSUED},
+            "can_edit": selectors.can_edit_plan(user, task.plan),
             "dependants": task.dependants.all(),
             "depends_on": depends_on,
-            "linked_documents": linked,
-            "openable_documents": document_selectors.documents_openable_by(
-                user, [d.pk for d in linked]
-            ),
-            "doc_stats": document_selectors.task_document_stats([task.pk], task.plan.year)[task.pk],
-            "objective_stage": objective_selectors.stage_status([task.pk]).get(task.pk),
-            "stage_form": StageForm(initial={"year": task.plan.year})
-            if permissions.can(user, "planning.edit_plan", agency)
-            else None,
             # Dependencies warn, never block (DOMAIN.md §2: store as data, warn rather than block).
             "open_dependencies": [d for d in depends_on if d.is_open()],
         },
@@ -639,7 +627,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
         request,
         "planning/my_tasks.html",
         {
-            "policy": objective_selectors.policy_in_force(user.unit.agency if user.unit else None),
+            "agency": user.unit.agency if user.unit else None,
             "page": page,
             "units": units,
             "chosen": chosen,
@@ -719,8 +707,6 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "chart": chart,
             "today": today,
-            "doc_summary": document_selectors.review_summary(user, today, agency),
-            "policy": objective_selectors.policy_in_force(agency),
         },
     )
 

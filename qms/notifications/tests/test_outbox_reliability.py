@@ -193,7 +193,7 @@ def test_a_failing_reminder_phase_does_not_stop_sending(
     def broken(*args: Any) -> Any:
         raise RuntimeError("reminders broke")
 
-    monkeypatch.setattr(core_periodic, "_JOBS", dict(core_periodic._JOBS))
+    monkeypatch.setattr(core_periodic.registry, "_entries", dict(core_periodic.registry.entries()))
     core_periodic.register("planning.reminders", broken, order=10)
     monkeypatch.setattr(periodic, "compute_digests", broken)
     stats = periodic.run_pass()
