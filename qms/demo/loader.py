@@ -19,7 +19,7 @@ from qms.core.services import orgunit_create, unitalias_set
 from qms.demo import dating
 from qms.demo import seed_2022 as seed
 from qms.demo.documents_demo import load_documents
-from qms.demo.objectives_demo import load_objectives
+from qms.demo.objectives_demo import load_objectives, load_running_years
 from qms.planning import services as planning
 from qms.planning.models import Plan, PlanBasis, PlanSection, PlanTask
 
@@ -619,6 +619,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _other_agency(units, users)
     load_documents(units=units, users=users, plan_2022=plan)
     load_objectives(units=units, users=users, plan_2022=plan)
+    load_running_years(units=units, users=users, today=today)
     labels = dict(Role.choices)
     return [
         DemoLogin(u, users[u].display_name, ", ".join(str(labels[r]) for r, _s in roles))
