@@ -86,3 +86,13 @@ def evidence_file(name: str, lines: list[str]) -> SimpleUploadedFile:
         out.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
+
+
+def date_object(obj: models.Model, *, since: datetime.datetime, moment: datetime.datetime) -> None:
+    """Date the log entries and notifications written about ``obj`` since ``since``."""
+    LogEntry.objects.for_object(obj).filter(created_at__gte=since).update(created_at=moment)
+    Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        created_at__gte=since,
+    ).update(created_at=moment)

@@ -617,7 +617,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     plan = _plan_2022(units, users)
     _plan_current(plan, units, users, today)
     _other_agency(units, users)
-    load_documents(units=units, users=users, plan_2022=plan)
+    load_documents(units=units, users=users, plan_2022=plan, today=today)
     load_objectives(units=units, users=users, plan_2022=plan)
     load_running_years(units=units, users=users, today=today)
     labels = dict(Role.choices)

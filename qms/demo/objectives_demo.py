@@ -9,7 +9,6 @@
   approved, measured from 09/2022 to 02/2023. Of the objectives measured by hand, two are at
   risk and one off track, the others on track; the Sở's share of plan tasks done on time is
   what eISO computes from the plans (``measurement_compute``), so it follows the demo plans.
-
 - The running years (``load_running_years``), dated relative to the day the demo is
   loaded, from the agency's school-year start: the year that ended before (e.g. 2025-2026
   on 03/12/2026) set from the standing objectives, approved, measured and evaluated by
