@@ -650,13 +650,13 @@ def _link_plan(users: dict[str, User], plan: Plan, agency: OrgUnit) -> None:
 
 # --------------------------------------------------------------------------- the running year
 # Relative to the day the demo is loaded: the document-control procedure revised and issued
-# a month ago, the transfer procedure aligned with NĐ 118/2025 waiting for the Ban ISO's
-# review, the new copy procedure (task 4) reviewed and waiting for the director's approval.
+# a month ago, the language-centre procedure aligned with NĐ 118/2025 by the office (which
+# runs the one-stop desk) waiting for the Ban ISO's review, the new copy procedure (task 4) reviewed and waiting for the director's approval.
 ISSUE_DAYS = {"started": 44, "submitted": 40, "reviewed": 37, "approved": 35, "issued": 30}
-TRANSFER_118 = (
-    "Nghị định số 118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ về thực hiện thủ tục hành "
-    "chính theo cơ chế một cửa, một cửa liên thông.\nQuyết định số 51/2002/QĐ-BGDĐT ngày "
-    "25/12/2002 của Bộ Giáo dục và Đào tạo."
+CENTRE_118 = (
+    "Nghị định số 46/2017/NĐ-CP ngày 21/4/2017 của Chính phủ.\nThông tư số 21/2018/TT-BGDĐT "
+    "ngày 24/8/2018 của Bộ Giáo dục và Đào tạo.\nNghị định số 118/2025/NĐ-CP ngày 09/6/2025 "
+    "của Chính phủ về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông."
 )
 
 
@@ -666,8 +666,8 @@ def _load_running_year(users: dict[str, User], agency: OrgUnit, today: datetime.
         return
     ago = {step: today - datetime.timedelta(days=n) for step, n in ISSUE_DAYS.items()}
     _revise_document_control(users, agency, control, ago)
-    transfer = Document.objects.get(agency=agency, code="QT-SGD-02")
-    _submit_transfer_revision(users, transfer, today)
+    centre = Document.objects.get(agency=agency, code="QT-SGD-01")
+    _submit_alignment(users, centre, today)
     new = Document.objects.filter(agency=agency, code="QT-SGD-03").first()
     if new is not None:
         _review_new_procedure(users, new, today)
@@ -750,15 +750,13 @@ def _revise_document_control(
     dating.date_object(decision, since=since, moment=issued)
 
 
-def _submit_transfer_revision(
-    users: dict[str, User], document: Document, today: datetime.date
-) -> None:
-    """Issue 02 of QT-SGD-02 cites NĐ 118/2025: Phòng GDTrH submitted it three days ago."""
-    author = users["tp.gdtrh"]
+def _submit_alignment(users: dict[str, User], document: Document, today: datetime.date) -> None:
+    """Issue 02 of QT-SGD-01 cites NĐ 118/2025: the office submitted it three days ago."""
+    author = users["vanphong"]
     since = timezone.now()
     version = docs.version_start(actor=author, document=document)
     content = dict(version.content)
-    content["legal_basis"] = TRANSFER_118
+    content["legal_basis"] = CENTRE_118
     content["place"] = (
         "Trung tâm Phục vụ hành chính công tỉnh Hưng Yên hoặc Cổng Dịch vụ công quốc gia"
     )

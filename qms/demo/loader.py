@@ -20,6 +20,8 @@ from qms.demo import dating
 from qms.demo import seed_2022 as seed
 from qms.demo.documents_demo import load_documents
 from qms.demo.objectives_demo import load_objectives, load_running_years
+from qms.objectives import services as objectives
+from qms.objectives.models import PlanStage
 from qms.planning import services as planning
 from qms.planning.models import Plan, PlanBasis, PlanSection, PlanTask
 
@@ -514,6 +516,11 @@ def _plan_current(
     )
     for task in plan.tasks.order_by("number"):
         _progress_as_of(task, users, today, issued_on)
+    # Tasks 2 and 3 stand for this year's objectives cycle, as in 2022.
+    for number, stage in ((2, PlanStage.Stage.UNITS), (3, PlanStage.Stage.AGENCY)):
+        objectives.stage_link(
+            actor=users["thukyiso"], task=plan.tasks.get(number=number), stage=stage, year=year
+        )
     return plan
 
 

@@ -1152,10 +1152,11 @@ class RunningYears:
                         year,
                         dataclasses.replace(goal, **changes, **RUNNING_TARGETS.get(goal.key, {})),
                     )
-            self.stamp(at(DAY(year, 8, 20 + i // 4), 8 + i))
+            self.stamp(at(period.start + datetime.timedelta(days=19 + i // 4), 8 + i))
         self.approve(year)
         self.measure(year, period.start, period.end, current=False)
-        if (evaluated := self.moment(DAY(year + 1, 8, 15), 9)) is not None:
+        evaluated = self.moment(period.end + datetime.timedelta(days=15), 9)
+        if evaluated is not None:
             self.evaluate(year, evaluated)
 
     def set_current(self, previous: int) -> None:
@@ -1166,7 +1167,7 @@ class RunningYears:
             self.index(previous)
         period = services.period_for(agency=self.agency, year=self.current)
         loader.objectives[self.current], loader.sets[self.current] = {}, {}
-        copied = self.moment(DAY(self.current, 8, 18), 8)
+        copied = self.moment(period.start + datetime.timedelta(days=17), 8)
         if copied is None:
             return  # last year is being evaluated; the new set is not started yet
         for i, code in enumerate([AGENCY, *UNITS]):
@@ -1193,11 +1194,15 @@ class RunningYears:
                 self.loader.objectives[year][by_statement[objective.statement]] = objective
 
     def approve(self, year: int) -> None:
-        """The units submit by 25/8 and are approved by 30/8; the Sở's set by 05/9."""
+        """The units submit by 25/8 and are approved by 30/8; the Sở's set by 05/9 (days
+        after the start of the school year, 1/8 unless the agency set another)."""
+        start = services.period_for(agency=self.agency, year=year).start
         for i, code in enumerate([*UNITS, AGENCY]):
             agency_set = code == AGENCY
-            submitted = self.moment(DAY(year, 8, 31 if agency_set else 25), 8 + i)
-            approved = self.moment(DAY(year, 9, 5) if agency_set else DAY(year, 8, 30), 8 + i)
+            submitted = self.moment(
+                start + datetime.timedelta(days=30 if agency_set else 24), 8 + i
+            )
+            approved = self.moment(start + datetime.timedelta(days=35 if agency_set else 29), 8 + i)
             objective_set = self.loader.sets[year][code]
             if submitted is None:
                 continue

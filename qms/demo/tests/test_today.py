@@ -118,7 +118,7 @@ def test_this_years_plan_issued_with_progress(agency: OrgUnit, today: datetime.d
 def test_documents_under_review_and_recent_in_force(agency: OrgUnit, today: datetime.date) -> None:
     versions = DocumentVersion.objects.filter(document__agency=agency)
     review = versions.get(status=DocumentVersion.Status.REVIEW)
-    assert review.document.code == "QT-SGD-02" and review.issue_no == 2
+    assert review.document.code == "QT-SGD-01" and review.issue_no == 2
     assert review.submitted_at is not None
     assert review.submitted_at.date() == today - datetime.timedelta(days=3)
     approval = versions.get(status=DocumentVersion.Status.APPROVAL)
