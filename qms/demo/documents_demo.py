@@ -679,12 +679,12 @@ def _step(
     """Date a workflow step written since ``since``: its trail row, log and notifications."""
     version.trail.filter(step=step, created_at__gte=since).update(created_at=moment)
     dating.date_object(version, since=since, moment=moment)
-    field = {
+    fields: dict[str, str] = {
         VersionReview.Step.SUBMITTED: "submitted_at",
         VersionReview.Step.REVIEWED: "reviewed_at",
         VersionReview.Step.APPROVED: "approved_at",
-    }.get(step)
-    if field:
+    }
+    if field := fields.get(step):
         DocumentVersion.objects.filter(pk=version.pk).update(**{field: moment})
 
 

@@ -1066,7 +1066,7 @@ RUNNING_TARGETS: dict[str, dict[str, Any]] = {
     **REVISED_2022,
     "gdtrh.transfer": {"weight": D(450)},
 }
-MONTHS = {F.MONTHLY: 1, F.QUARTERLY: 3, F.SEMESTER: 6, F.YEARLY: 12}
+MONTHS: dict[str, int] = {F.MONTHLY: 1, F.QUARTERLY: 3, F.SEMESTER: 6, F.YEARLY: 12}
 
 
 def _month_end(day: datetime.date) -> datetime.date:
@@ -1147,7 +1147,7 @@ class RunningYears:
                     and goal.direction != Objective.Direction.BY_DATE
                 ):
                     last = NOW.get(goal.key)
-                    changes = {"baseline": last[-1][1] if last else goal.baseline}
+                    changes: dict[str, Any] = {"baseline": last[-1][1] if last else goal.baseline}
                     loader.add_goal(
                         year,
                         dataclasses.replace(goal, **changes, **RUNNING_TARGETS.get(goal.key, {})),
