@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from qms.audittrail.models import LogEntry
 from qms.notifications.models import Notification
-from qms.planning.models import Evidence, PlanTask, ProgressUpdate
+from qms.planning.models import Evidence, Plan, PlanTask, ProgressUpdate
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -95,4 +95,18 @@ def date_object(obj: models.Model, *, since: datetime.datetime, moment: datetime
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         created_at__gte=since,
+    ).update(created_at=moment)
+
+
+def date_plan_notifications(
+    plan: Plan, *, since: datetime.datetime, moment: datetime.datetime
+) -> None:
+    """Date what issuing ``plan`` notified since ``since`` (the plan, its tasks assigned)."""
+    tasks = list(plan.tasks.values_list("pk", flat=True))
+    fresh = Notification.objects.filter(created_at__gte=since)
+    fresh.filter(content_type=ContentType.objects.get_for_model(Plan), object_id=plan.pk).update(
+        created_at=moment
+    )
+    fresh.filter(
+        content_type=ContentType.objects.get_for_model(PlanTask), object_id__in=tasks
     ).update(created_at=moment)

@@ -28,6 +28,7 @@ from qms.planning.models import Plan
 
 D = datetime.date
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=TZ)  # before anything the demo writes
 
 EXTERNAL = [
     # number, type, issuer, title, signed, effective, field
@@ -564,6 +565,12 @@ def _date_the_trail(version: DocumentVersion) -> None:
     }
     for step, moment in when.items():
         version.trail.filter(step=step).update(created_at=moment)
+    # What the steps notified (review, approval, issue) is old news too.
+    issued = when[VersionReview.Step.ISSUED]
+    dating.date_object(version, since=EPOCH, moment=issued)
+    decision = DocumentVersion.objects.get(pk=version.pk).decision
+    if decision is not None:
+        dating.date_object(decision, since=EPOCH, moment=issued)
     DocumentVersion.objects.filter(pk=version.pk).update(
         submitted_at=when[VersionReview.Step.SUBMITTED],
         reviewed_at=when[VersionReview.Step.REVIEWED],

@@ -400,12 +400,12 @@ def _plan_2022(units: dict[str, OrgUnit], users: dict[str, User]) -> Plan:
         due_date=datetime.date(2022, 11, 30),
         source="Dữ liệu minh họa (demo)",
     )
+    since = timezone.now()
+    issued_on = datetime.date.fromisoformat(str(h["issued_on"]))
     plan = planning.plan_register_paper_issue(
-        actor=users["quantriso"],
-        plan=plan,
-        serial=int(str(h["serial"])),
-        issued_on=datetime.date.fromisoformat(str(h["issued_on"])),
+        actor=users["quantriso"], plan=plan, serial=int(str(h["serial"])), issued_on=issued_on
     )
+    dating.date_plan_notifications(plan, since=since, moment=dating.at(issued_on, 14))
     _progress_2022(plan, users)
     return plan
 
@@ -510,6 +510,7 @@ def _plan_current(
     LogEntry.objects.for_object(plan).filter(created_at__gte=since).update(
         created_at=dating.at(issued_on, 10)
     )
+    dating.date_plan_notifications(plan, since=since, moment=dating.at(issued_on, 10))
     Plan.objects.filter(pk=plan.pk).update(
         submitted_at=dating.at(issued_on - datetime.timedelta(days=2), 15),
         approved_at=dating.at(issued_on, 10),
