@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from qms.accounts.models import User
 from qms.core.models import OrgUnit
+from qms.demo import dating
 from qms.documents import services as docs
 from qms.documents.models import (
     Document,
@@ -27,6 +28,7 @@ from qms.planning.models import Plan
 
 D = datetime.date
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=TZ)  # before anything the demo writes
 
 EXTERNAL = [
     # number, type, issuer, title, signed, effective, field
@@ -244,12 +246,23 @@ def _tthc_content(
 
 
 def load_documents(
-    *, units: dict[str, OrgUnit], users: dict[str, User], plan_2022: Plan | None
+    *,
+    units: dict[str, OrgUnit],
+    users: dict[str, User],
+    plan_2022: Plan | None,
+    today: datetime.date | None = None,
 ) -> None:
-    """Idempotent: does nothing once the agency has documents."""
+    """Idempotent: the register once; the drafts of the running year once."""
     agency = units["SGDDT-HY"]
-    if Document.objects.filter(agency=agency).exists():
-        return
+    if not Document.objects.filter(agency=agency).exists():
+        _load_register(units, users, plan_2022)
+    _load_running_year(users, agency, today or timezone.localdate())
+
+
+def _load_register(
+    units: dict[str, OrgUnit], users: dict[str, User], plan_2022: Plan | None
+) -> None:
+    agency = units["SGDDT-HY"]
     DocumentSettings.objects.update_or_create(
         agency=agency,
         defaults={
@@ -552,6 +565,12 @@ def _date_the_trail(version: DocumentVersion) -> None:
     }
     for step, moment in when.items():
         version.trail.filter(step=step).update(created_at=moment)
+    # What the steps notified (review, approval, issue) is old news too.
+    issued = when[VersionReview.Step.ISSUED]
+    dating.date_object(version, since=EPOCH, moment=issued)
+    decision = DocumentVersion.objects.get(pk=version.pk).decision
+    if decision is not None:
+        dating.date_object(decision, since=EPOCH, moment=issued)
     DocumentVersion.objects.filter(pk=version.pk).update(
         submitted_at=when[VersionReview.Step.SUBMITTED],
         reviewed_at=when[VersionReview.Step.REVIEWED],
@@ -634,3 +653,164 @@ def _link_plan(users: dict[str, User], plan: Plan, agency: OrgUnit) -> None:
             continue
         documents = list(Document.objects.filter(agency=agency, code__in=wanted))
         docs.task_link_set(actor=users["thukyiso"], task=task, documents=documents)
+
+
+# --------------------------------------------------------------------------- the running year
+# Relative to the day the demo is loaded: the document-control procedure revised and issued
+# a month ago, the language-centre procedure aligned with NĐ 118/2025 by the office (which
+# runs the one-stop desk) waiting for the Ban ISO's review, the new copy procedure (task 4) reviewed and waiting for the director's approval.
+ISSUE_DAYS = {"started": 44, "submitted": 40, "reviewed": 37, "approved": 35, "issued": 30}
+CENTRE_118 = (
+    "Nghị định số 46/2017/NĐ-CP ngày 21/4/2017 của Chính phủ.\nThông tư số 21/2018/TT-BGDĐT "
+    "ngày 24/8/2018 của Bộ Giáo dục và Đào tạo.\nNghị định số 118/2025/NĐ-CP ngày 09/6/2025 "
+    "của Chính phủ về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông."
+)
+
+
+def _load_running_year(users: dict[str, User], agency: OrgUnit, today: datetime.date) -> None:
+    control = Document.objects.filter(agency=agency, code="QT.ISO.01").first()
+    if control is None or control.versions.count() > 1:
+        return
+    ago = {step: today - datetime.timedelta(days=n) for step, n in ISSUE_DAYS.items()}
+    _revise_document_control(users, agency, control, ago)
+    centre = Document.objects.get(agency=agency, code="QT-SGD-01")
+    _submit_alignment(users, centre, today)
+    new = Document.objects.filter(agency=agency, code="QT-SGD-03").first()
+    if new is not None:
+        _review_new_procedure(users, new, today)
+
+
+def _step(
+    version: DocumentVersion, step: str, since: datetime.datetime, moment: datetime.datetime
+) -> None:
+    """Date a workflow step written since ``since``: its trail row, log and notifications."""
+    version.trail.filter(step=step, created_at__gte=since).update(created_at=moment)
+    dating.date_object(version, since=since, moment=moment)
+    fields: dict[str, str] = {
+        VersionReview.Step.SUBMITTED: "submitted_at",
+        VersionReview.Step.REVIEWED: "reviewed_at",
+        VersionReview.Step.APPROVED: "approved_at",
+    }
+    if field := fields.get(step):
+        DocumentVersion.objects.filter(pk=version.pk).update(**{field: moment})
+
+
+def _revise_document_control(
+    users: dict[str, User],
+    agency: OrgUnit,
+    document: Document,
+    ago: dict[str, datetime.date],
+) -> None:
+    """Issue 02 of QT.ISO.01: digital signatures on documents, issued a month ago."""
+    since = timezone.now()
+    version = docs.version_start(actor=users["thukyiso"], document=document)
+    content = dict(version.content)
+    content["body"] = (
+        f"{content.get('body', '')}\nTài liệu ban hành trên eISO được ký số theo Nghị định "
+        "30/2020/NĐ-CP; bản giấy chỉ dùng khi có yêu cầu."
+    )
+    docs.version_save(
+        actor=users["thukyiso"],
+        version=version,
+        content=content,
+        change_request="Văn phòng Sở",
+        change_part="Mục 5",
+        change_description="Bổ sung quy định ký số tài liệu ban hành trên eISO.",
+        lock_version=version.lock_version,
+    )
+    dating.date_object(version, since=since, moment=dating.at(ago["started"], 9))
+    steps = [
+        (VersionReview.Step.SUBMITTED, "thukyiso", ago["submitted"]),
+        (VersionReview.Step.REVIEWED, "vanphong", ago["reviewed"]),
+        (VersionReview.Step.APPROVED, "giamdoc", ago["approved"]),
+    ]
+    for step, who, day in steps:
+        since = timezone.now()
+        if step == VersionReview.Step.SUBMITTED:
+            docs.version_submit(actor=users[who], version=version)
+        elif step == VersionReview.Step.REVIEWED:
+            docs.version_review(actor=users[who], version=version, forward=True)
+        else:
+            docs.version_approve(actor=users[who], version=version, approve=True)
+        _step(version, step, since, dating.at(day, 10))
+    since = timezone.now()
+    decision = docs.decision_issue(
+        actor=users["vanphong"],
+        agency=agency,
+        versions=[version],
+        data=docs.DecisionInput(
+            issued_on=ago["issued"],
+            effective_on=ago["issued"],
+            title=docs.default_decision_title([version]),
+            bases=["Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05/3/2014 của Thủ tướng Chính phủ;"],
+            proposer="Trưởng ban ISO",
+            executors="Chánh Văn phòng, Trưởng các phòng thuộc Sở",
+            recipients=["Như Điều 3;", "Lưu: VT, Ban ISO."],
+            signer_prefix="",
+            signer_authority="",
+            signer_position="GIÁM ĐỐC",
+            signer_name="Nguyễn Văn Hùng",
+        ),
+    )
+    issued = dating.at(ago["issued"], 8)
+    _step(version, VersionReview.Step.ISSUED, since, issued)
+    dating.date_object(decision, since=since, moment=issued)
+
+
+def _submit_alignment(users: dict[str, User], document: Document, today: datetime.date) -> None:
+    """Issue 02 of QT-SGD-01 cites NĐ 118/2025: the office submitted it three days ago."""
+    author = users["vanphong"]
+    since = timezone.now()
+    version = docs.version_start(actor=author, document=document)
+    content = dict(version.content)
+    content["legal_basis"] = CENTRE_118
+    content["place"] = (
+        "Trung tâm Phục vụ hành chính công tỉnh Hưng Yên hoặc Cổng Dịch vụ công quốc gia"
+    )
+    docs.version_save(
+        actor=author,
+        version=version,
+        content=content,
+        change_request="Ban ISO (rà soát văn bản pháp luật)",
+        change_part="Mục 5.1",
+        change_description="Thay Nghị định 61/2018/NĐ-CP bằng Nghị định 118/2025/NĐ-CP.",
+        lock_version=version.lock_version,
+    )
+    dating.date_object(version, since=since, moment=dating.at(today - datetime.timedelta(5), 14))
+    since = timezone.now()
+    docs.version_submit(actor=author, version=version)
+    _step(
+        version,
+        VersionReview.Step.SUBMITTED,
+        since,
+        dating.at(today - datetime.timedelta(days=3), 10),
+    )
+
+
+def _review_new_procedure(users: dict[str, User], document: Document, today: datetime.date) -> None:
+    """The new copy procedure (task 4): submitted a week ago, reviewed two days ago,
+    waiting for the director."""
+    version = document.versions.get()
+    if version.status != DocumentVersion.Status.DRAFT:
+        return
+    since = timezone.now()
+    docs.version_submit(actor=users["thukyiso"], version=version)
+    _step(
+        version,
+        VersionReview.Step.SUBMITTED,
+        since,
+        dating.at(today - datetime.timedelta(days=7), 9),
+    )
+    since = timezone.now()
+    docs.version_review(
+        actor=users["vanphong"],
+        version=version,
+        forward=True,
+        comment="Đã soát xét, đề nghị Giám đốc phê duyệt.",
+    )
+    _step(
+        version,
+        VersionReview.Step.REVIEWED,
+        since,
+        dating.at(today - datetime.timedelta(days=2), 15),
+    )

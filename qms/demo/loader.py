@@ -12,12 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from qms.accounts.models import CommitteeMember, Role, RoleAssignment, User
+from qms.audittrail.models import LogEntry
 from qms.core.models import OrgUnit
 from qms.core.numbering import number_register_external
 from qms.core.services import orgunit_create, unitalias_set
+from qms.demo import dating
 from qms.demo import seed_2022 as seed
 from qms.demo.documents_demo import load_documents
-from qms.demo.objectives_demo import load_objectives
+from qms.demo.objectives_demo import load_objectives, load_running_years
+from qms.objectives import services as objectives
+from qms.objectives.models import PlanStage
 from qms.planning import services as planning
 from qms.planning.models import Plan, PlanBasis, PlanSection, PlanTask
 
@@ -396,56 +400,77 @@ def _plan_2022(units: dict[str, OrgUnit], users: dict[str, User]) -> Plan:
         due_date=datetime.date(2022, 11, 30),
         source="Dữ liệu minh họa (demo)",
     )
+    since = timezone.now()
+    issued_on = datetime.date.fromisoformat(str(h["issued_on"]))
     plan = planning.plan_register_paper_issue(
-        actor=users["quantriso"],
-        plan=plan,
-        serial=int(str(h["serial"])),
-        issued_on=datetime.date.fromisoformat(str(h["issued_on"])),
+        actor=users["quantriso"], plan=plan, serial=int(str(h["serial"])), issued_on=issued_on
     )
+    dating.date_plan_notifications(plan, since=since, moment=dating.at(issued_on, 14))
     _progress_2022(plan, users)
     return plan
 
 
+# 2022: when each task was reported done (confirmed the next working day). Task 7 ran five
+# days late, so the on-time share eISO computes for 2022 reads what the year was.
+DONE_2022: dict[int, tuple[str, datetime.date, str]] = {
+    1: (
+        "thukyiso",
+        datetime.date(2022, 2, 7),
+        "Kế hoạch 187/KH-SGDĐT đã ban hành ngày 07/02/2022.",
+    ),
+    2: (
+        "tp.gdtrh",
+        datetime.date(2022, 8, 24),
+        "Các phòng đã đánh giá mục tiêu năm học 2021-2022 và gửi mục "
+        "tiêu năm học 2022-2023 về Ban ISO.",
+    ),
+    3: (
+        "thukyiso",
+        datetime.date(2022, 9, 5),
+        "Ban ISO đã tổng hợp, trình Giám đốc phê duyệt mục tiêu chất "
+        "lượng của Sở năm học 2022-2023.",
+    ),
+    6: (
+        "danhgia",
+        datetime.date(2022, 7, 29),
+        "Đã đánh giá nội bộ 9/9 phòng; phát hiện 4 điểm không phù hợp.",
+    ),
+    7: ("thukyiso", datetime.date(2022, 9, 20), "Các phòng đã khắc phục 4/4 điểm không phù hợp."),
+    8: (
+        "thukyiso",
+        datetime.date(2022, 9, 28),
+        "Đã họp xem xét của Lãnh đạo ngày 28/9/2022, có biên bản.",
+    ),
+    10: ("thukyiso", datetime.date(2022, 11, 25), "Đã gửi báo cáo năm 2022 cho Sở KH&CN."),
+}
+
+
 def _progress_2022(plan: Plan, users: dict[str, User]) -> None:
-    """How the year went: most tasks done and confirmed, continuous ones ongoing."""
+    """How the year went: most tasks done and confirmed, continuous ones ongoing, each
+    dated on the day it happened in 2022."""
     tasks = {t.number: t for t in plan.tasks.all()}
-    done = {
-        1: (users["thukyiso"], "Kế hoạch 187/KH-SGDĐT đã ban hành ngày 07/02/2022."),
-        2: (
-            users["tp.gdtrh"],
-            "Các phòng đã đánh giá mục tiêu năm học 2021-2022 và gửi mục "
-            "tiêu năm học 2022-2023 về Ban ISO.",
-        ),
-        3: (
-            users["thukyiso"],
-            "Ban ISO đã tổng hợp, trình Giám đốc phê duyệt mục tiêu chất "
-            "lượng của Sở năm học 2022-2023.",
-        ),
-        6: (users["danhgia"], "Đã đánh giá nội bộ 9/9 phòng; phát hiện 4 điểm không phù hợp."),
-        7: (users["thukyiso"], "Các phòng đã khắc phục 4/4 điểm không phù hợp."),
-        8: (users["thukyiso"], "Đã họp xem xét của Lãnh đạo ngày 28/9/2022, có biên bản."),
-    }
-    for no, (author, comment) in done.items():
+    for no, (author, done_on, comment) in DONE_2022.items():
+        since = timezone.now()
         planning.task_post_progress(
-            actor=author, task=tasks[no], percent=100, comment=comment, report_done=True
+            actor=users[author], task=tasks[no], percent=100, comment=comment, report_done=True
         )
         planning.task_confirm(actor=users["vanphong"], task=tasks[no])
+        dating.date_task(
+            tasks[no],
+            since=since,
+            progress_on=done_on,
+            confirmed_on=dating.next_working_day(done_on),
+        )
     for no, pct, comment in [
         (4, 60, "Đã xây dựng mới 2 quy trình TTHC lĩnh vực giáo dục."),
         (5, 70, "Đã rà soát 18/25 quy trình."),
         (9, 50, "Đã cập nhật danh mục tài liệu bên ngoài của 5 phòng."),
     ]:
+        since = timezone.now()
         planning.task_post_progress(
             actor=users["tp.gdtrh"], task=tasks[no], percent=pct, comment=comment
         )
-    planning.task_post_progress(
-        actor=users["thukyiso"],
-        task=tasks[10],
-        percent=100,
-        comment="Đã gửi báo cáo năm 2022 cho Sở KH&CN.",
-        report_done=True,
-    )
-    planning.task_confirm(actor=users["vanphong"], task=tasks[10])
+        dating.date_task(tasks[no], since=since, progress_on=datetime.date(2022, 12, 20))
 
 
 def _plan_current(
@@ -456,11 +481,12 @@ def _plan_current(
     agency = units["SGDDT-HY"]
     if year <= 2022 or Plan.objects.filter(agency=agency, year=year).exists():
         return None
+    issued_on = min(datetime.date(year, 2, 5), today)
     number_register_external(
         agency=agency,
         doc_type="KH",
         serial=3,
-        issued_on=datetime.date(year, 1, 5),
+        issued_on=min(datetime.date(year, 1, 5), issued_on),
         actor=None,
         subject=f"Kế hoạch cải cách hành chính năm {year}",
     )
@@ -474,16 +500,44 @@ def _plan_current(
         due_date=today + datetime.timedelta(days=5),
         source="Dữ liệu minh họa (demo)",
     )
+    since = timezone.now()
     planning.plan_submit(actor=users["thukyiso"], plan=plan)
-    planning.plan_approve(
-        actor=users["giamdoc"], plan=plan, issued_on=min(datetime.date(year, 2, 5), today)
+    planning.plan_approve(actor=users["giamdoc"], plan=plan, issued_on=issued_on)
+    # Drafted, submitted and signed in the days before it was issued.
+    LogEntry.objects.for_object(plan).filter(created_at__lt=since).update(
+        created_at=dating.at(issued_on - datetime.timedelta(days=7), 8)
+    )
+    LogEntry.objects.for_object(plan).filter(created_at__gte=since).update(
+        created_at=dating.at(issued_on, 10)
+    )
+    dating.date_plan_notifications(plan, since=since, moment=dating.at(issued_on, 10))
+    Plan.objects.filter(pk=plan.pk).update(
+        submitted_at=dating.at(issued_on - datetime.timedelta(days=2), 15),
+        approved_at=dating.at(issued_on, 10),
     )
     for task in plan.tasks.order_by("number"):
-        _progress_as_of(task, users, today)
+        _progress_as_of(task, users, today, issued_on)
+    # Tasks 2 and 3 stand for this year's objectives cycle, as in 2022.
+    for number, stage in ((2, PlanStage.Stage.UNITS), (3, PlanStage.Stage.AGENCY)):
+        objectives.stage_link(
+            actor=users["thukyiso"], task=plan.tasks.get(number=number), stage=stage, year=year
+        )
     return plan
 
 
-def _progress_as_of(task: PlanTask, users: dict[str, User], today: datetime.date) -> None:
+EVIDENCE = {
+    1: ("Ke-hoach-duy-tri-HTQLCL.docx", "Kế hoạch duy trì, cải tiến HTQLCL năm {year}"),
+    6: ("Bao-cao-danh-gia-noi-bo.docx", "Báo cáo đánh giá nội bộ năm {year}"),
+    8: ("Bien-ban-hop-xem-xet-lanh-dao.docx", "Biên bản họp xem xét của lãnh đạo năm {year}"),
+}
+
+
+def _progress_as_of(
+    task: PlanTask, users: dict[str, User], today: datetime.date, issued_on: datetime.date
+) -> None:
+    """Done before its due date (with evidence for the plan, the audit, the review),
+    in progress when due soon, overdue for task 7, not started when due later."""
+    since = timezone.now()
     if task.is_continuous:
         planning.task_post_progress(
             actor=users["tp.gdtrh"],
@@ -491,6 +545,8 @@ def _progress_as_of(task: PlanTask, users: dict[str, User], today: datetime.date
             percent=40,
             comment="Đang rà soát theo kế hoạch quý.",
         )
+        on = max(issued_on, today - datetime.timedelta(days=20))
+        dating.date_task(task, since=since, progress_on=on)
         return
     if task.due_date is None or task.due_date > today + datetime.timedelta(days=7):
         return
@@ -502,20 +558,36 @@ def _progress_as_of(task: PlanTask, users: dict[str, User], today: datetime.date
             percent=75,
             comment="Còn 1 điểm không phù hợp chưa khắc phục xong.",
         )
+        dating.date_task(task, since=since, progress_on=task.due_date - datetime.timedelta(days=3))
         return
     if task.due_date >= today:
         planning.task_post_progress(
             actor=users["thukyiso"], task=task, percent=30, comment="Đang tổng hợp số liệu."
         )
+        on = max(issued_on, today - datetime.timedelta(days=2))
+        dating.date_task(task, since=since, progress_on=on)
         return
+    files = []
+    if task.number in EVIDENCE:
+        name, title = EVIDENCE[task.number]
+        year = task.due_date.year
+        files = [dating.evidence_file(name, [title.format(year=year), "Sở GDĐT Hưng Yên"])]
     planning.task_post_progress(
         actor=users["thukyiso"],
         task=task,
         percent=100,
         comment="Đã hoàn thành đúng hạn.",
+        files=files,
         report_done=True,
     )
     planning.task_confirm(actor=users["vanphong"], task=task)
+    done_on = min(max(issued_on, task.due_date - datetime.timedelta(days=2)), today)
+    dating.date_task(
+        task,
+        since=since,
+        progress_on=done_on,
+        confirmed_on=min(dating.next_working_day(done_on), today),
+    )
 
 
 def _other_agency(units: dict[str, OrgUnit], users: dict[str, User]) -> None:
@@ -553,8 +625,9 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     plan = _plan_2022(units, users)
     _plan_current(plan, units, users, today)
     _other_agency(units, users)
-    load_documents(units=units, users=users, plan_2022=plan)
+    load_documents(units=units, users=users, plan_2022=plan, today=today)
     load_objectives(units=units, users=users, plan_2022=plan)
+    load_running_years(units=units, users=users, today=today)
     labels = dict(Role.choices)
     return [
         DemoLogin(u, users[u].display_name, ", ".join(str(labels[r]) for r, _s in roles))

@@ -1,5 +1,5 @@
 """Demo quality policy and objectives of the Sở GDĐT Hưng Yên, school years 2020-2021 to
-2022-2023.
+2022-2023 and the two school years around the day the demo is loaded.
 
 - 2020-2021: the first objectives, set in November 2020 once the QMS was issued (QĐ
   2862/QĐ-SGDĐT, 06/11/2020); a COVID-19 year: several missed, with their cause and action.
@@ -9,6 +9,11 @@
   approved, measured from 09/2022 to 02/2023. Of the objectives measured by hand, two are at
   risk and one off track, the others on track; the Sở's share of plan tasks done on time is
   what eISO computes from the plans (``measurement_compute``), so it follows the demo plans.
+- The running years (``load_running_years``), dated relative to the day the demo is
+  loaded, from the agency's school-year start: the year that ended before (e.g. 2025-2026
+  on 03/12/2026) set from the standing objectives, approved, measured and evaluated by
+  15/8 (two missed, with cause and action); the running one (2026-2027) carried over from
+  it, approved by 05/9 and measured for the periods already passed.
 
 Phòng GDTH and Phòng KT-KĐCLGD never set objectives: task 2 shows them missing. Everything
 goes through ``qms.objectives.services``; the log entries and timestamps the services write
@@ -29,6 +34,7 @@ from django.utils import timezone
 from qms.accounts.models import User
 from qms.audittrail.models import LogEntry
 from qms.core.models import OrgUnit
+from qms.demo import dating
 from qms.objectives import services
 from qms.objectives.models import (
     Measurement,
@@ -1014,3 +1020,276 @@ def load_objectives(
             if task is not None:
                 services.stage_link(actor=users["thukyiso"], task=task, stage=stage, year=2022)
         loader.trail.stamp(at(DAY(2022, 2, 10), 10))
+
+
+# --------------------------------------------------------------------------- the running years
+# The school year that ended before the day the demo is loaded (evaluated by 15/8) and the
+# one running (set by 25/8 and 05/9, approved, measured for the months already passed).
+# Standing objectives only (continuing, not reached by a date): what a Sở keeps each year.
+RUNNING_FINAL: dict[str, tuple[str, Decimal]] = {
+    # key: (profile, value at the end of the year). "rate" stays near its value all year,
+    # "count" adds up over the year, "mean" is an average (days).
+    "so.satisfaction": ("rate", D("93.1")),
+    "vp.docs": ("rate", D("99.1")),
+    "vp.complaints": ("count", D(1)),
+    "vp.incoming": ("mean", D("0.5")),
+    "tccb.tthc": ("rate", D(100)),
+    "tccb.training": ("count", D(97)),
+    "tccb.standard": ("rate", D("93.5")),
+    "khtc.budget": ("rate", D(100)),
+    "khtc.settle": ("mean", D("11.5")),
+    "khtc.disburse": ("count", D("96.4")),
+    "gdmn.tthc": ("rate", D("97.1")),
+    "gdmn.inspect": ("count", D(16)),
+    "gdmn.standard": ("count", D(9)),
+    "gdtrh.transfer": ("rate", D("99.8")),
+    "gdtrh.inspect": ("count", D(13)),
+    "gdcn.tthc": ("rate", D(100)),
+    "gdcn.centres": ("count", D(34)),
+    "ttra.inspect": ("count", D(35)),
+    "ttra.complaints": ("rate", D(100)),
+}
+# The running year does better where last year's action worked.
+RUNNING_NOW: dict[str, Decimal] = {"gdmn.tthc": D(100), "khtc.settle": D("9.5")}
+RUNNING_MISSED: dict[str, tuple[str, str]] = {
+    "gdmn.tthc": (
+        "02 hồ sơ cho phép cơ sở giáo dục mầm non độc lập hoạt động chậm do kiểm tra thực tế "
+        "phải bố trí lại lịch.",
+        "Lập lịch kiểm tra thực tế ngay khi tiếp nhận hồ sơ; theo dõi hạn xử lý trên eISO.",
+    ),
+    "khtc.settle": (
+        "Hồ sơ quyết toán của các đơn vị sau sáp nhập tỉnh (01/7/2025) gửi dồn vào quý I.",
+        "Giao lịch gửi quyết toán theo nhóm đơn vị; thẩm định trên phần mềm kế toán dùng chung.",
+    ),
+}
+RUNNING_TARGETS: dict[str, dict[str, Any]] = {
+    **REVISED_2022,
+    "gdtrh.transfer": {"weight": D(450)},
+}
+MONTHS: dict[str, int] = {F.MONTHLY: 1, F.QUARTERLY: 3, F.SEMESTER: 6, F.YEARLY: 12}
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    first_next = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return first_next - datetime.timedelta(days=1)
+
+
+def measuring_days(start: datetime.date, end: datetime.date, every: int) -> list[datetime.date]:
+    """The last day of every ``every``-th month of the period, from ``start``, up to ``end``."""
+    days, month = [], start
+    for n in range(1, 13):
+        month = _month_end(month) + datetime.timedelta(days=1)
+        if n % every == 0:
+            day = month - datetime.timedelta(days=1)
+            if day > end:
+                break
+            days.append(day)
+    return days
+
+
+def running_value(key: str, share: Decimal, *, current: bool) -> Decimal:
+    """The value of ``key`` when ``share`` (0–1) of the school year has passed."""
+    profile, final = RUNNING_FINAL[key]
+    if current:
+        final = RUNNING_NOW.get(key, final)
+    if profile == "count":
+        value = final * share
+        return value.quantize(D(1) if final == final.to_integral() else D("0.1"))
+    if profile == "rate" and final < 100:
+        return min(D(100), final - D("0.6") * (1 - share)).quantize(D("0.1"))
+    return final
+
+
+class RunningYears:
+    """The previous and the running school year of the day the demo is loaded."""
+
+    def __init__(
+        self, units: dict[str, OrgUnit], users: dict[str, User], today: datetime.date
+    ) -> None:
+        self.loader = Loader(units=units, users=users)
+        self.today = today
+        self.agency = units[AGENCY]
+        self.current = services.current_year(self.agency, today)
+
+    def load(self) -> None:
+        previous = self.current - 1
+        if previous <= 2022:
+            return  # the history already holds that year
+        sets = ObjectiveSet.objects.filter(agency=self.agency)
+        if not sets.filter(period__start__year=previous).exists():
+            self.set_previous(previous)
+        if not sets.filter(period__start__year=self.current).exists():
+            self.set_current(previous)
+
+    def moment(self, day: datetime.date, hour: int) -> datetime.datetime | None:
+        """When a step on ``day`` happened, or None if that day has not come yet."""
+        return at(day, hour) if day <= self.today else None
+
+    def stamp(self, moment: datetime.datetime, sets: bool = True) -> None:
+        # A step of today happened just before the demo was loaded.
+        latest = self.loader.trail.since - datetime.timedelta(seconds=1)
+        self.loader.trail.stamp(min(moment, latest), sets=sets)
+
+    def set_previous(self, year: int) -> None:
+        """Set fresh from the standing objectives, approved on time, measured all year and
+        evaluated (when 15/8 has come)."""
+        loader = self.loader
+        period = services.period_for(agency=self.agency, year=year)
+        loader.objectives[year], loader.sets[year] = {}, {}
+        for i, code in enumerate([AGENCY, *UNITS]):
+            loader.sets[year][code] = services.set_create(
+                actor=loader.head(code), unit=loader.units[code], period=period
+            )
+            for goal in GOALS:
+                if (
+                    goal.unit == code
+                    and goal.continuing
+                    and goal.direction != Objective.Direction.BY_DATE
+                ):
+                    last = NOW.get(goal.key)
+                    changes: dict[str, Any] = {"baseline": last[-1][1] if last else goal.baseline}
+                    loader.add_goal(
+                        year,
+                        dataclasses.replace(goal, **changes, **RUNNING_TARGETS.get(goal.key, {})),
+                    )
+            self.stamp(at(period.start + datetime.timedelta(days=19 + i // 4), 8 + i))
+        self.approve(year)
+        self.measure(year, period.start, period.end, current=False)
+        evaluated = self.moment(period.end + datetime.timedelta(days=15), 9)
+        if evaluated is not None:
+            self.evaluate(year, evaluated)
+
+    def set_current(self, previous: int) -> None:
+        """Carried over from last year (last year's results as baselines), then approved
+        and measured as far as the day allows."""
+        loader = self.loader
+        if previous not in loader.sets:
+            self.index(previous)
+        period = services.period_for(agency=self.agency, year=self.current)
+        loader.objectives[self.current], loader.sets[self.current] = {}, {}
+        copied = self.moment(period.start + datetime.timedelta(days=17), 8)
+        if copied is None:
+            return  # last year is being evaluated; the new set is not started yet
+        for i, code in enumerate([AGENCY, *UNITS]):
+            new = services.set_copy_forward(
+                actor=loader.head(code), objective_set=loader.sets[previous][code], period=period
+            )
+            loader.sets[self.current][code] = new
+            self.stamp(copied + datetime.timedelta(hours=i))
+        self.approve(self.current)
+        self.index(self.current)
+        self.measure(
+            self.current, period.start, self.today - datetime.timedelta(days=1), current=True
+        )
+
+    def index(self, year: int) -> None:
+        """Find a year's sets and objectives (key by statement) in the database."""
+        by_statement = {g.statement: g.key for g in GOALS}
+        self.loader.sets[year], self.loader.objectives[year] = {}, {}
+        for objective_set in ObjectiveSet.objects.filter(
+            agency=self.agency, period__start__year=year
+        ).select_related("unit"):
+            self.loader.sets[year][objective_set.unit.code] = objective_set
+            for objective in objective_set.objectives.all():
+                self.loader.objectives[year][by_statement[objective.statement]] = objective
+
+    def approve(self, year: int) -> None:
+        """The units submit by 25/8 and are approved by 30/8; the Sở's set by 05/9 (days
+        after the start of the school year, 1/8 unless the agency set another)."""
+        start = services.period_for(agency=self.agency, year=year).start
+        for i, code in enumerate([*UNITS, AGENCY]):
+            agency_set = code == AGENCY
+            submitted = self.moment(
+                start + datetime.timedelta(days=30 if agency_set else 24), 8 + i
+            )
+            approved = self.moment(start + datetime.timedelta(days=35 if agency_set else 29), 8 + i)
+            objective_set = self.loader.sets[year][code]
+            if submitted is None:
+                continue
+            services.set_submit(actor=self.loader.head(code), objective_set=objective_set)
+            self.stamp(submitted)
+            if approved is None:
+                continue
+            approver = self.loader.users["giamdoc" if agency_set else "phogiamdoc"]
+            services.set_approve(actor=approver, objective_set=objective_set)
+            self.stamp(approved)
+
+    def measure(
+        self, year: int, start: datetime.date, until: datetime.date, *, current: bool
+    ) -> None:
+        """Each objective at the end of each of its periods up to ``until`` (measured the
+        next working morning); the Sở's sum from the units; the computed one by eISO."""
+        loader = self.loader
+        approved = set(
+            ObjectiveSet.objects.filter(
+                agency=self.agency, period__start__year=year, status=ObjectiveSet.Status.APPROVED
+            ).values_list("pk", flat=True)
+        )
+        sums: dict[datetime.date, Decimal] = {}
+        for key, objective in loader.objectives[year].items():
+            if objective.objective_set_id not in approved:
+                continue
+            if key not in RUNNING_FINAL:
+                continue
+            for day in measuring_days(start, until, MONTHS[objective.frequency]):
+                share = D((day.year - start.year) * 12 + day.month - start.month + 1) / 12
+                value = running_value(key, share, current=current)
+                if BY_KEY[key].contributes == "so.inspect":
+                    sums[day] = sums.get(day, D(0)) + value
+                services.measurement_add(
+                    actor=loader.measurer(BY_KEY[key].unit),
+                    objective=objective,
+                    measured_on=day,
+                    value=value,
+                )
+                self.stamp(at(dating.next_working_day(day), 8, 30), sets=False)
+        inspections = loader.objectives[year].get("so.inspect")
+        if inspections is not None and inspections.objective_set_id in approved:
+            for day, total in sorted(sums.items()):
+                services.measurement_add(
+                    actor=loader.users["thukyiso"],
+                    objective=inspections,
+                    measured_on=day,
+                    value=total,
+                    comment=SUMMED,
+                )
+                self.stamp(at(dating.next_working_day(day), 10), sets=False)
+        plan = loader.objectives[year].get("so.plan")
+        if plan is not None and plan.objective_set_id in approved:
+            for day in sorted({*measuring_days(start, until, 1), until}):
+                services.measurement_compute(objective=plan, as_of=day)
+                self.stamp(at(day, 23), sets=False)
+
+    def evaluate(self, year: int, when: datetime.datetime) -> None:
+        """Each unit evaluates from its last value, then the Ban ISO the Sở's set."""
+        loader = self.loader
+        for code in [*UNITS, AGENCY]:
+            actor = loader.head(code)
+            for key, objective in loader.objectives[year].items():
+                if BY_KEY[key].unit != code:
+                    continue
+                objective.refresh_from_db()
+                if objective.aggregation != Objective.Aggregation.MANUAL:
+                    result = services.rollup(objective)
+                else:
+                    last = objective.measurements.order_by("-measured_on", "-id").first()
+                    result = last.value if last else None
+                if result is None:
+                    result = objective.target
+                cause, action = RUNNING_MISSED.get(key, ("", ""))
+                services.objective_evaluate(
+                    actor=actor,
+                    objective=objective,
+                    result=(result or D(0)).quantize(D("0.1")),
+                    cause=cause,
+                    proposed_action=action,
+                )
+            services.set_evaluate(actor=actor, objective_set=loader.sets[year][code])
+            self.stamp(when + datetime.timedelta(hours=6 if code == AGENCY else 0))
+
+
+def load_running_years(
+    *, units: dict[str, OrgUnit], users: dict[str, User], today: datetime.date
+) -> None:
+    """Idempotent per school year: a year already set is left as it is."""
+    RunningYears(units, users, today).load()

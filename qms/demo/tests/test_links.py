@@ -96,6 +96,7 @@ def _crawl(client: Client) -> tuple[list[tuple[str, str, int]], int]:
     while queue and requested < MAX_PAGES:
         source, url = queue.popleft()
         response = client.get(url)
+        response.close()  # a file download (task evidence) holds its file open until closed
         requested += 1
         status = response.status_code
         if status in (403, 404):
