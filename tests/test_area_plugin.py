@@ -1,8 +1,8 @@
-"""A new area plugs in without editing the foundation (issue 13, acceptance 2).
+"""A new area plugs in without editing the foundation.
 
 ``tests.area_plugin`` is installed next to the real apps for these tests only: Django runs
-every app's ``ready()`` again, the plugin registers a menu entry, a panel on a plan task
-and a periodic job, and brings its own URLs with an XLSX export. Afterwards the registries
+every app's ``ready()`` again, the plugin registers a menu entry, a panel on a plan task,
+a periodic job and a notification kind, and brings its own URLs with an XLSX export. Afterwards the registries
 are put back, so that no other test sees the plugin.
 """
 
@@ -21,15 +21,24 @@ from openpyxl import load_workbook
 from conftest import Org
 from qms.accounts.models import User
 from qms.core import menu, panels, periodic
+from qms.notifications import kinds
+from qms.notifications.models import Channel, Notification
 from qms.notifications.periodic import run_pass
 from qms.planning.tests.factories import make_plan
 from tests.area_plugin import jobs
+from tests.area_plugin import notifications as plugin_notifications
 
 pytestmark = pytest.mark.django_db
 
-# Every registry the plugin fills; the notification kinds (qms.notifications.kinds, a
-# notification kind registered by the plugin and a test that sees it) join here.
-REGISTRIES = (menu.sections, menu.items, panels.page_panels, panels.row_panels, periodic.registry)
+# Every registry the plugin fills.
+REGISTRIES = (
+    menu.sections,
+    menu.items,
+    panels.page_panels,
+    panels.row_panels,
+    periodic.registry,
+    kinds.registry,
+)
 SIDEBAR = re.compile(r'id="sidebar".*?</nav>', re.S)
 
 
@@ -101,10 +110,27 @@ def test_the_plugin_export_downloads_a_valid_workbook(
     ]
 
 
+def test_the_plugin_notification_kind_is_written_rendered_and_offered(
+    plugin: None, personas: dict[str, User], client_as
+) -> None:
+    user = personas["iso_office"]
+    assert plugin_notifications.notify_tally(recipient=user, count=2) >= 1
+    row = Notification.objects.get(
+        recipient=user, kind=plugin_notifications.TALLY, channel=Channel.IN_APP
+    )
+    assert row.subject == "[eISO] Open tasks: 2"
+    assert row.body == "The plugin counted 2 open plan tasks.\n/area-plugin/"
+    assert "Open tasks: 2" in client_as("iso_office").get("/notifications/").content.decode()
+    # A switchable kind: the user may turn it off per channel like any other.
+    preferences = client_as("iso_office").get("/notifications/preferences/").content.decode()
+    assert "Plugin tally" in preferences
+
+
 def test_after_the_plugin_the_registries_are_as_before() -> None:
     before = [registry.entries() for registry in REGISTRIES]
     with installed_plugin():
         assert "area_plugin.home" in menu.items.entries()
         assert "area_plugin.task_note" in panels.page_panels.entries()
         assert "area_plugin.tally" in periodic.jobs()
+        assert kinds.get(plugin_notifications.TALLY).label == "Plugin tally"
     assert [registry.entries() for registry in REGISTRIES] == before

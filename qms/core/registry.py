@@ -22,6 +22,14 @@ class Registry(Generic[T]):
         """Register ``entry`` under ``key``, replacing an earlier one of the same key."""
         self._entries[key] = entry
 
+    def get(self, key: str) -> T | None:
+        """The entry under ``key``, or ``None``."""
+        return self._entries.get(key)
+
+    def values(self) -> list[T]:
+        """The entries in the order they were first registered."""
+        return list(self._entries.values())
+
     def entries(self) -> dict[str, T]:
         """The entries in the order they were first registered (a copy)."""
         return dict(self._entries)

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 
+from qms.core.registry import Registry
+
 if TYPE_CHECKING:
     from qms.notifications.messages import MessageData
 
@@ -42,7 +44,7 @@ class NotificationKind:
         return self.value
 
 
-_KINDS: dict[str, NotificationKind] = {}
+registry: Registry[NotificationKind] = Registry()
 
 
 def register(
@@ -61,29 +63,29 @@ def register(
         switchable=switchable,
         default_off=frozenset(str(c) for c in default_off),
     )
-    _KINDS[kind.value] = kind
+    registry.add(kind.value, kind)
     return kind
 
 
 def get(value: str) -> NotificationKind:
     """The registered kind; ``LookupError`` if no app registered ``value``."""
-    try:
-        return _KINDS[str(value)]
-    except KeyError:
-        raise LookupError(f"No notification kind {value!r} is registered") from None
+    kind = registry.get(str(value))
+    if kind is None:
+        raise LookupError(f"No notification kind {value!r} is registered")
+    return kind
 
 
 def choices() -> list[tuple[str, Promise | str]]:
     """``(value, label)`` of every kind, for model and form fields (a callable choice)."""
-    return [(k.value, k.label) for k in _KINDS.values()]
+    return [(k.value, k.label) for k in registry.values()]
 
 
 def switchable() -> list[NotificationKind]:
     """The kinds a user may switch off per channel, in registration order."""
-    return [k for k in _KINDS.values() if k.switchable]
+    return [k for k in registry.values() if k.switchable]
 
 
 def default_enabled(kind: str, channel: str) -> bool:
     """On unless the user said otherwise or the kind is off by default on ``channel``."""
-    registered = _KINDS.get(str(kind))
+    registered = registry.get(str(kind))
     return registered is None or str(channel) not in registered.default_off

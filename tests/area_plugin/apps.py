@@ -11,7 +11,7 @@ class AreaPluginConfig(AppConfig):
         from qms.core.menu import MenuItem, MenuSection
         from qms.core.panels import Panel
         from qms.planning import panels as planning_slots
-        from tests.area_plugin import jobs
+        from tests.area_plugin import jobs, notifications
         from tests.area_plugin import panels as plugin_panels
 
         menu.register_section(MenuSection("area_plugin", "Plugin area", 300))
@@ -37,4 +37,4 @@ class AreaPluginConfig(AppConfig):
             )
         )
         periodic.register("area_plugin.tally", jobs.tally_open_tasks)
-        # Notification kind: registered here once qms.notifications.kinds exists (lane notify).
+        notifications.register_kinds()

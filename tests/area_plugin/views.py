@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from qms.core.http import AuthedRequest
 from qms.planning import selectors
-from qms.reports import xlsx
+from qms.reports import responses, xlsx
 
 
 @require_GET
@@ -21,6 +21,4 @@ def export(request: AuthedRequest) -> HttpResponse:
     xlsx.append(sheet, ["Year", "Title"])
     for plan in selectors.plan_list(request.user):
         xlsx.append(sheet, [plan.year, plan.title])
-    response = HttpResponse(xlsx.workbook_bytes(workbook), content_type=xlsx.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="plugin-plans.xlsx"'
-    return response
+    return responses.download(xlsx.workbook_bytes(workbook), "plugin-plans.xlsx")

@@ -35,13 +35,12 @@ def test_defaults_and_unknown_kinds() -> None:
 
 
 def test_render_puts_the_subject_on_one_line_in_the_language_asked() -> None:
-    kinds.register(
-        "test_kind",
-        "Test kind",
-        render=lambda d: (f"Hello\r\n{d.extra['name']}", ["line 1", "line 2"]),
-    )
-    try:
+    with kinds.registry.isolated():
+        kinds.register(
+            "test_kind",
+            "Test kind",
+            render=lambda d: (f"Hello\r\n{d.extra['name']}", ["line 1", "line 2"]),
+        )
         subject, body = render(MessageData(kind="test_kind", extra={"name": "Lan"}), "vi")
         assert (subject, body) == ("[eISO] Hello Lan", "line 1\nline 2")
-    finally:
-        kinds._KINDS.pop("test_kind")
+    assert "test_kind" not in kinds.registry.entries()
