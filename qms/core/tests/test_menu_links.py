@@ -10,11 +10,15 @@ import re
 
 import pytest
 
-from conftest import PERSONAS
+from conftest import PERSONAS, shared_org
 
 pytestmark = pytest.mark.django_db
 
 NAV = re.compile(r'id="sidebar".*?</nav>', re.S)
+
+
+# One organisation per module; each case runs in a savepoint.
+org, personas = shared_org()
 
 
 def _menu_links(html: str) -> list[str]:
