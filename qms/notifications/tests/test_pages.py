@@ -11,7 +11,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from conftest import PERSONAS
+from conftest import PERSONAS, shared_org
 from qms.audittrail.models import LogEntry
 from qms.core.models import CalendarOverride
 from qms.notifications import services
@@ -26,6 +26,10 @@ from qms.notifications.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
+
 
 ALL = list(PERSONAS)
 

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import shared_org
 from qms.audittrail.models import LogEntry
 from qms.notifications.models import Kind, Notification
 from qms.notifications.reminders import compute_task_reminders
@@ -27,6 +28,10 @@ from qms.planning.models import Plan, PlanRevision, PlanTask
 from qms.planning.tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
+
 DAY = datetime.date
 
 
