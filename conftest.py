@@ -7,13 +7,17 @@ province.
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
+from qms.accounts import permissions
 from qms.accounts.models import Role, RoleAssignment, User
 from qms.core.models import OrgUnit
 from qms.core.services import orgunit_create, unitalias_set
@@ -159,6 +163,29 @@ def make_user(username: str, unit: OrgUnit, role: str | None, scope: OrgUnit | N
     return user
 
 
+def build_personas(org: Org) -> dict[str, User]:
+    users = {}
+    for name, (role, scope_attr, unit_attr) in PERSONAS.items():
+        users[name] = make_user(name, getattr(org, unit_attr), role, getattr(org, scope_attr))
+    return users
+
+
+T = TypeVar("T")
+
+
+def fresh(data: T) -> T:
+    """A copy of data built once per module, for one test (Django's ``setUpTestData`` copies
+    its attributes per test the same way): a test may change its instances in memory and
+    the next test still gets them as stored. Cached roles are dropped, as a test may grant
+    or remove some."""
+    copied = copy.deepcopy(data)
+    users = copied.values() if isinstance(copied, dict) else ()
+    for user in users:
+        if isinstance(user, User):
+            permissions.clear_cache(user)
+    return copied
+
+
 @pytest.fixture
 def org(db: None) -> Org:
     return build_org()
@@ -166,10 +193,54 @@ def org(db: None) -> Org:
 
 @pytest.fixture
 def personas(org: Org) -> dict[str, User]:
-    users = {}
-    for name, (role, scope_attr, unit_attr) in PERSONAS.items():
-        users[name] = make_user(name, getattr(org, unit_attr), role, getattr(org, scope_attr))
-    return users
+    return build_personas(org)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """One transaction around a module, rolled back at its end; each test of the module
+    runs in a savepoint inside it (pytest-django's ``db``), so data built once per module
+    (``module_org``, a module's ``shared`` fixture) is seen by every test as built, on
+    SQLite and PostgreSQL alike: the shape of Django's ``TestCase.setUpTestData``."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_org(module_db: None, django_db_blocker: Any) -> Org:
+    """The organisation, built once for a module (a module opts in by overriding ``org``
+    and ``personas`` with ``module_org``/``module_personas``, see ``shared_org``)."""
+    with django_db_blocker.unblock():
+        return build_org()
+
+
+@pytest.fixture(scope="module")
+def module_personas(module_org: Org, django_db_blocker: Any) -> dict[str, User]:
+    with django_db_blocker.unblock():
+        return build_personas(module_org)
+
+
+def shared_org() -> tuple[Any, Any]:
+    """The fixtures ``org`` and ``personas`` of a module whose many cases share one
+    organisation: the module writes ``org, personas = shared_org()``; each test gets its own
+    copy of the instances (the rows are the module's, each test's changes rolled back)."""
+
+    @pytest.fixture(name="org")
+    def _org(db: None, module_org: Org) -> Org:
+        return fresh(module_org)
+
+    @pytest.fixture(name="personas")
+    def _personas(db: None, module_personas: dict[str, User]) -> dict[str, User]:
+        return fresh(module_personas)
+
+    return _org, _personas
 
 
 @pytest.fixture

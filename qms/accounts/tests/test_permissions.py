@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from conftest import PERSONAS, make_user
+from conftest import PERSONAS, fresh, make_user, shared_org
 from qms.accounts import urls as accounts_urls
 from qms.accounts.models import Role, User
 
@@ -116,14 +116,28 @@ for _target in ("root", "sysadmin", "dual", "outsider"):
     ]
 
 
-@pytest.fixture
-def accounts(org, personas) -> dict[str, User]:
+# One organisation and one set of accounts per module; each case runs in a savepoint.
+org, personas = shared_org()
+
+
+def _build_accounts(org, personas) -> dict[str, User]:
     """The personas, a superuser ``root`` and ``dual`` (home in the office, a role in Sở Y tế)."""
     root = make_user("root", org.province, None, None)
     root.is_superuser = root.is_staff = True
     root.save()
     dual = make_user("dual", org.office, Role.STAFF, org.other_div)
     return {**personas, "root": root, "dual": dual}
+
+
+@pytest.fixture(scope="module")
+def shared_accounts(module_org, module_personas, django_db_blocker) -> dict[str, User]:
+    with django_db_blocker.unblock():
+        return _build_accounts(module_org, module_personas)
+
+
+@pytest.fixture
+def accounts(db, shared_accounts) -> dict[str, User]:
+    return fresh(shared_accounts)
 
 
 def _state(user: User) -> tuple[Any, ...]:

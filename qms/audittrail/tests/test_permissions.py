@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 from openpyxl import load_workbook
 
+from conftest import shared_org
 from qms.accounts import permissions
 from qms.accounts.models import Role, RoleAssignment
 from qms.audittrail import selectors
@@ -27,6 +28,10 @@ MATRIX = [
     for name, codes in URLS.items()
     for persona in (*READERS, *REFUSED)
 ]
+
+
+# One organisation per module; each case runs in a savepoint.
+org, personas = shared_org()
 
 
 def test_every_route_is_in_the_matrix() -> None:

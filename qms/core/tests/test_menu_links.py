@@ -12,13 +12,17 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import PERSONAS
+from conftest import PERSONAS, shared_org
 from qms.accounts.models import User
 from qms.core import menu
 
 pytestmark = pytest.mark.django_db
 
 NAV = re.compile(r'id="sidebar".*?</nav>', re.S)
+
+
+# One organisation per module; each case runs in a savepoint.
+org, personas = shared_org()
 
 
 def _menu_links(html: str) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from conftest import PERSONAS, make_user
+from conftest import PERSONAS, fresh, make_user, shared_org
 from qms.accounts.models import Role
 from qms.core import calendar_services, services
 from qms.core.calendar_services import NoticeInput
@@ -52,8 +52,11 @@ CALENDAR_ROUTES = {
 }
 
 
-@pytest.fixture
-def objects(org: Any, personas: Any) -> dict[str, Any]:
+# One organisation, one set of objects per module; each case runs in a savepoint.
+org, personas = shared_org()
+
+
+def _build_objects(personas: Any) -> dict[str, Any]:
     admin = personas["sysadmin"]
     override = services.calendar_override_set(
         actor=admin, date=datetime.date(2027, 3, 15), kind="day_off", note="Nghỉ"
@@ -70,6 +73,17 @@ def objects(org: Any, personas: Any) -> dict[str, Any]:
         ),
     )
     return {"override": override, "notice": notice}
+
+
+@pytest.fixture(scope="module")
+def shared_objects(module_personas: Any, django_db_blocker: Any) -> dict[str, Any]:
+    with django_db_blocker.unblock():
+        return _build_objects(module_personas)
+
+
+@pytest.fixture
+def objects(db: None, shared_objects: dict[str, Any]) -> dict[str, Any]:
+    return fresh(shared_objects)
 
 
 def _request(client: Any, name: str, method: str, target: str | None, objects: Any) -> Any:

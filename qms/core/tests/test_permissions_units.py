@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from conftest import PERSONAS, make_user
+from conftest import PERSONAS, make_user, shared_org
 from qms.accounts.models import Role
 from qms.audittrail.models import LogEntry
 from qms.core.models import IssuedNumber, NumberCounter, OrgUnit
@@ -48,6 +48,10 @@ MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
     ("number_list", "get", None, admins(200, outsider=403)),
     ("number_list", "post", None, admins(200, outsider=403)),
 ]
+
+
+# One organisation per module; each case runs in a savepoint.
+org, personas = shared_org()
 
 
 @pytest.fixture

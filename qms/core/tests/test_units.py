@@ -7,13 +7,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import PERSONAS
+from conftest import PERSONAS, shared_org
 from qms.audittrail.models import LogEntry
 from qms.core.models import OrgUnit, OrgUnitName
 from qms.core.services import OrgUnitError, orgunit_archive, orgunit_create, orgunit_update
 from qms.core.urls import urlpatterns
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
+
 
 ALL = list(PERSONAS)
 MANAGERS = {"agency_admin", "sysadmin"}

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from conftest import shared_org
 from qms.core.tests import files as f
 from qms.documents.models import Document
 from qms.documents.tests.conftest import make_document  # noqa: F401  (fixture)
@@ -25,6 +26,10 @@ from qms.planning.models import Evidence, Plan
 from qms.planning.tests.factories import first_task, make_plan
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
+
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 REPO = Path(__file__).resolve().parents[3]
 

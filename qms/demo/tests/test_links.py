@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
@@ -70,9 +71,15 @@ def _fake_pdf(data: bytes, **_kw: object) -> bytes:
     return b"%PDF-1.4 stub"
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(module_db: None, django_db_blocker: Any) -> None:
+    """The demo, loaded once for the module; each login's walk runs in a savepoint."""
+    with django_db_blocker.unblock():
+        load_demo()
+
+
 @pytest.fixture
-def demo(monkeypatch: pytest.MonkeyPatch) -> None:
-    load_demo()
+def demo(db: None, demo_loaded: None, monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (
         "qms.planning.exports.views",
         "qms.documents.exports.views",

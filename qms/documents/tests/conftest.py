@@ -54,42 +54,49 @@ def english() -> Iterator[None]:
         yield
 
 
+def document_make(
+    org: Any,
+    personas: dict[str, User],
+    *,
+    author: str = "head_a",
+    code: str = "QT-GDTRH-01",
+    title: str = "Quy trình chuyển trường đối với học sinh trung học phổ thông",
+    is_tthc: bool = True,
+    references: list[ExternalDocument] | None = None,
+    distribution_users: list[User] | None = None,
+) -> Document:
+    """A work procedure of division A with its first version's content written."""
+    document = services.document_create(
+        actor=personas[author],
+        agency=org.agency,
+        data=services.DocumentInput(
+            kind=Document.Kind.WORK_PROCEDURE,
+            code=code,
+            title=title,
+            owner_unit=org.div_a,
+            is_tthc=is_tthc,
+            references=references or [],
+            distribution_units=[org.div_a],
+            distribution_users=distribution_users or [],
+        ),
+    )
+    version = document.versions.get()
+    services.version_save(
+        actor=personas[author],
+        version=version,
+        content=content(),
+        change_request="",
+        change_part="",
+        change_description="",
+        lock_version=version.lock_version,
+    )
+    return document
+
+
 @pytest.fixture
 def make_document(org: Any, personas: dict[str, User]) -> Callable[..., Document]:
-    def _make(
-        *,
-        author: str = "head_a",
-        code: str = "QT-GDTRH-01",
-        title: str = "Quy trình chuyển trường đối với học sinh trung học phổ thông",
-        is_tthc: bool = True,
-        references: list[ExternalDocument] | None = None,
-        distribution_users: list[User] | None = None,
-    ) -> Document:
-        document = services.document_create(
-            actor=personas[author],
-            agency=org.agency,
-            data=services.DocumentInput(
-                kind=Document.Kind.WORK_PROCEDURE,
-                code=code,
-                title=title,
-                owner_unit=org.div_a,
-                is_tthc=is_tthc,
-                references=references or [],
-                distribution_units=[org.div_a],
-                distribution_users=distribution_users or [],
-            ),
-        )
-        version = document.versions.get()
-        services.version_save(
-            actor=personas[author],
-            version=version,
-            content=content(),
-            change_request="",
-            change_part="",
-            change_description="",
-            lock_version=version.lock_version,
-        )
-        return document
+    def _make(**kwargs: Any) -> Document:
+        return document_make(org, personas, **kwargs)
 
     return _make
 
@@ -133,8 +140,8 @@ def issue(personas: dict[str, User], org: Any) -> Callable[..., DocumentVersion]
     return _issue
 
 
-@pytest.fixture
-def external(org: Any, personas: dict[str, User]) -> ExternalDocument:
+def external_make(org: Any, personas: dict[str, User]) -> ExternalDocument:
+    """Decree 61/2018 in agency A's external register."""
     return services.external_create(
         actor=personas["iso_office"],
         agency=org.agency,
@@ -147,3 +154,8 @@ def external(org: Any, personas: dict[str, User]) -> ExternalDocument:
             effective_on=datetime.date(2018, 6, 21),
         ),
     )
+
+
+@pytest.fixture
+def external(org: Any, personas: dict[str, User]) -> ExternalDocument:
+    return external_make(org, personas)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import shared_org
 from qms.accounts import permissions
 from qms.accounts.models import Role, RoleAssignment
 from qms.documents import imports, selectors, services
@@ -31,6 +32,10 @@ from qms.planning.tests.factories import first_task, make_plan
 
 pytestmark = pytest.mark.django_db
 S = DocumentVersion.Status
+
+
+# One organisation per module; each case runs in a savepoint.
+org, personas = shared_org()
 
 
 def _office_row_in_force() -> list[Any]:

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
+from conftest import shared_org
 from qms.audittrail.models import LogEntry
 from qms.core.models import IssuedNumber
 from qms.core.numbering import number_register_external
@@ -43,6 +44,10 @@ INTERNAL_HEADER = [
     "Lĩnh vực TTHC",
 ]
 DECISION = "2862/QĐ-SGDĐT"
+
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
 
 
 def internal_rows() -> list[list[Any]]:

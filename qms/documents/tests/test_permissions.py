@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
-from conftest import PERSONAS
+from conftest import PERSONAS, fresh, shared_org
 from qms.documents import files, services
 from qms.documents.exports.urls import urlpatterns as export_urls
 from qms.documents.models import ChangeRequest, ReviewTask
-from qms.documents.tests.conftest import decision_input
+from qms.documents.tests.conftest import decision_input, document_make, external_make
 from qms.documents.urls import urlpatterns as document_urls
 from qms.planning.tests.factories import first_task, make_plan
 from qms.reports.docx_templates.build_templates import reproducible_bytes
@@ -149,11 +150,13 @@ def _docx_upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("quy-trinh.docx", reproducible_bytes(doc))
 
 
-@pytest.fixture
-def objects(
-    org: Any, personas: dict[str, Any], make_document: Any, external: Any
-) -> dict[str, Any]:
-    document = make_document(references=[external])
+# One organisation, one set of objects per module; each case runs in a savepoint.
+org, personas = shared_org()
+
+
+def _build_objects(org: Any, personas: dict[str, Any]) -> dict[str, Any]:
+    external = external_make(org, personas)
+    document = document_make(org, personas, references=[external])
     version = document.versions.get()
     upload = _docx_upload()
     services.version_save(
@@ -208,6 +211,19 @@ def objects(
         "xlsx": "xlsx",
         "docx": "docx",
     }
+
+
+@pytest.fixture(scope="module")
+def shared_objects(
+    module_org: Any, module_personas: dict[str, Any], django_db_blocker: Any
+) -> dict[str, Any]:
+    with django_db_blocker.unblock(), translation.override("en"):
+        return _build_objects(module_org, module_personas)
+
+
+@pytest.fixture
+def objects(db: None, shared_objects: dict[str, Any]) -> dict[str, Any]:
+    return fresh(shared_objects)
 
 
 def _header_only_xlsx() -> SimpleUploadedFile:

@@ -15,11 +15,15 @@ from docx import Document as Docx
 from fpdf import FPDF
 from pypdf import PdfReader
 
+from conftest import shared_org
 from qms.documents import files, services
 from qms.documents.models import Document, DocumentVersion
 from qms.reports.docx_templates.build_templates import reproducible_bytes
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
 
 
 def docx_bytes(text: str) -> bytes:

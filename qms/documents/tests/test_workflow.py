@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, transaction
 
+from conftest import shared_org
 from qms.audittrail.models import LogEntry
 from qms.documents import services
 from qms.documents.models import (
@@ -25,6 +26,9 @@ from qms.notifications.models import Channel, Notification
 
 S = DocumentVersion.Status
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
 
 
 def test_full_cycle_puts_the_version_in_force_by_a_numbered_decision(

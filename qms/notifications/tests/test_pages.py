@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from conftest import PERSONAS
+from conftest import PERSONAS, shared_org
 from qms.audittrail.models import LogEntry
 from qms.core.models import CalendarOverride
 from qms.notifications import kinds
@@ -23,6 +23,10 @@ from qms.notifications.models import (
 from qms.planning.notifications import Kind
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
+
 
 ALL = list(PERSONAS)
 

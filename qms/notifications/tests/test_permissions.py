@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from conftest import PERSONAS, make_user
+from conftest import PERSONAS, make_user, shared_org
 from qms.accounts.models import Role
 from qms.audittrail.models import LogEntry
 from qms.notifications import services
@@ -64,6 +64,10 @@ ATTACK = {
     "webhook_url": "http://169.254.169.254/latest/meta-data/",
     "webhook_secret": "attacker",
 }
+
+
+# One organisation per module; each case runs in a savepoint.
+org, personas = shared_org()
 
 
 def _fixtures(org: Any, personas: dict[str, Any]) -> dict[str, Any]:

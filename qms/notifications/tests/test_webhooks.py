@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from config.settings import base
+from conftest import shared_org
 from qms.notifications import webhooks
 from qms.notifications.models import Channel, Notification, ReminderPolicy, State
 from qms.notifications.sending import send_pending
@@ -20,6 +21,10 @@ from qms.notifications.tests.outbox_helpers import Receiver, queue_task_reminder
 from qms.planning.notifications import Kind, PlanFacts
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
+
 
 PRIVATE = [
     "http://127.0.0.1:{port}/hook",

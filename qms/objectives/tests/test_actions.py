@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import shared_org
 from qms.audittrail.models import LogEntry
 from qms.notifications.models import Notification
 from qms.objectives import action_services, services
@@ -28,6 +29,10 @@ from qms.planning.tests.conftest import at
 from qms.planning.tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
+
 DAY = datetime.date
 
 

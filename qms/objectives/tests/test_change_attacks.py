@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from conftest import fresh, shared_org
 from qms.audittrail.models import LogEntry
 from qms.objectives import action_services, services
 from qms.objectives.models import (
@@ -27,8 +28,11 @@ from qms.planning.tests.factories import make_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sets(org: Any, personas: Any) -> dict[str, Any]:
+# One organisation and one set of objectives per module; each attack runs in a savepoint.
+org, personas = shared_org()
+
+
+def _build_sets(org: Any, personas: Any) -> dict[str, Any]:
     period = services.period_for(agency=org.agency, year=2022)
 
     def make(unit: Any, actor: str) -> tuple[ObjectiveSet, Objective]:
@@ -59,6 +63,17 @@ def sets(org: Any, personas: Any) -> dict[str, Any]:
         "action": action,
         "policy": policy,
     }
+
+
+@pytest.fixture(scope="module")
+def shared_sets(module_org: Any, module_personas: Any, django_db_blocker: Any) -> dict[str, Any]:
+    with django_db_blocker.unblock():
+        return _build_sets(module_org, module_personas)
+
+
+@pytest.fixture
+def sets(db: None, shared_sets: dict[str, Any]) -> dict[str, Any]:
+    return fresh(shared_sets)
 
 
 def _state() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import shared_org
 from qms.core.models import OrgUnit
 from qms.core.services import orgunit_create
 from qms.core.tests.files import pdf_bytes
@@ -23,6 +24,10 @@ from qms.objectives.models import Measurement, Objective, ObjectiveSet
 from qms.objectives.services import ObjectiveError, ObjectiveInput
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
+
 DAY = datetime.date
 TODAY = DAY(2023, 3, 1)
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
 
-from conftest import PERSONAS
+from conftest import PERSONAS, shared_org
 from qms.objectives import services
 from qms.objectives.exports.urls import urlpatterns as objectives_urlpatterns
 from qms.objectives.models import ObjectiveSet
@@ -22,6 +22,9 @@ from qms.objectives.services import ObjectiveInput
 from qms.reports.pdf import soffice_available
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
 
 
 def _set(personas: Any, actor: str, unit: Any, period: Any, items: list[dict]) -> ObjectiveSet:

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 
-from conftest import PERSONAS
+from conftest import PERSONAS, fresh, shared_org
 from qms.core.tests.files import pdf_bytes
 from qms.objectives import action_services, services
 from qms.objectives.exports.urls import urlpatterns as export_urlpatterns
@@ -72,8 +72,11 @@ MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
 ]
 
 
-@pytest.fixture
-def objects(org: Any, personas: Any) -> dict[str, Any]:
+# One organisation, one set of objects per module; each case runs in a savepoint.
+org, personas = shared_org()
+
+
+def _build_objects(org: Any, personas: Any) -> dict[str, Any]:
     period = services.period_for(agency=org.agency, year=2022)
 
     def make(unit: Any, actor: str) -> Any:
@@ -118,6 +121,17 @@ def objects(org: Any, personas: Any) -> dict[str, Any]:
         "submitted": submitted,
         "unit": org.div_a,
     }
+
+
+@pytest.fixture(scope="module")
+def shared_objects(module_org: Any, module_personas: Any, django_db_blocker: Any) -> dict[str, Any]:
+    with django_db_blocker.unblock():
+        return _build_objects(module_org, module_personas)
+
+
+@pytest.fixture
+def objects(db: None, shared_objects: dict[str, Any]) -> dict[str, Any]:
+    return fresh(shared_objects)
 
 
 def _url(name: str, target: str | None, objects: dict[str, Any]) -> tuple[str, dict[str, Any]]:

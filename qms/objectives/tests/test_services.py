@@ -10,6 +10,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from conftest import shared_org
 from qms.audittrail.models import LogEntry
 from qms.documents import services as documents
 from qms.documents.models import Document, ReviewTask
@@ -20,6 +21,10 @@ from qms.planning.models import PlanTask
 from qms.planning.tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
+
 DAY = datetime.date
 
 

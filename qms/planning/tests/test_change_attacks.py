@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from conftest import fresh, shared_org
 from qms.audittrail.models import LogEntry
 from qms.core.models import IssuedNumber, NumberCounter
 from qms.planning import services
@@ -25,8 +26,11 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SUB_UNIT_PERSONAS = ["school_leader", "school_iso", "school_head", "div_iso"]
 
 
-@pytest.fixture
-def plans(org: Any, personas: Any) -> dict[str, Plan]:
+# One organisation and one set of plans per module; each attack runs in a savepoint.
+org, personas = shared_org()
+
+
+def _build_plans(org: Any, personas: Any) -> dict[str, Plan]:
     iso = personas["iso_office"]
     draft = make_plan(actor=iso, agency=org.agency, year=2024, lead=org.div_b)
     submitted = make_plan(actor=iso, agency=org.agency, year=2025, lead=org.div_b)
@@ -40,6 +44,17 @@ def plans(org: Any, personas: Any) -> dict[str, Plan]:
         approver=personas["leader"],
     )
     return {"draft": draft, "submitted": submitted, "issued": issued}
+
+
+@pytest.fixture(scope="module")
+def shared_plans(module_org: Any, module_personas: Any, django_db_blocker: Any) -> dict[str, Plan]:
+    with django_db_blocker.unblock():
+        return _build_plans(module_org, module_personas)
+
+
+@pytest.fixture
+def plans(db: None, shared_plans: dict[str, Plan]) -> dict[str, Plan]:
+    return fresh(shared_plans)
 
 
 def _state() -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import PERSONAS
+from conftest import PERSONAS, fresh, shared_org
 from qms.core.tests.files import pdf_bytes
 from qms.planning import services
 from qms.planning.models import Evidence
@@ -98,8 +98,11 @@ MATRIX = [
 PDF_ROUTE = "planning:plan_export_pdf"
 
 
-@pytest.fixture
-def objects(org, personas):
+# One organisation, one set of objects per module; each case runs in a savepoint.
+org, personas = shared_org()
+
+
+def _build_objects(org, personas):
     plan = make_plan(
         actor=personas["iso_office"],
         agency=org.agency,
@@ -124,6 +127,17 @@ def objects(org, personas):
         "evidence": Evidence.objects.get(),
         "agency": org.agency,
     }
+
+
+@pytest.fixture(scope="module")
+def shared_objects(module_org, module_personas, django_db_blocker):
+    with django_db_blocker.unblock():
+        return _build_objects(module_org, module_personas)
+
+
+@pytest.fixture
+def objects(db, shared_objects):
+    return fresh(shared_objects)
 
 
 def _url(name: str, obj) -> str:

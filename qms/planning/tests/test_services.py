@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from conftest import shared_org
 from qms.audittrail.models import LogEntry
 from qms.core.tests.files import pdf_bytes
 from qms.planning import services
@@ -15,6 +16,9 @@ from qms.planning.services import PlanningError, StaleEdit
 from qms.planning.tests.factories import first_task, make_plan
 
 pytestmark = pytest.mark.django_db
+
+# One organisation per module; each test runs in a savepoint.
+org, personas = shared_org()
 
 
 def test_plan_goes_from_draft_to_issued_with_next_register_number(org, personas):
