@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pytest
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
+from django.http import HttpResponseBase
 from django.test import Client
 
 from qms.accounts import permissions
@@ -194,6 +196,17 @@ def org(db: None) -> Org:
 @pytest.fixture
 def personas(org: Org) -> dict[str, User]:
     return build_personas(org)
+
+
+def close_response(response: HttpResponseBase) -> None:
+    """Close a test client's response (a file download holds its file open) the way the
+    test client does: without ``request_finished`` closing the database connection, which
+    on PostgreSQL would end the module's shared transaction (``module_db``)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")

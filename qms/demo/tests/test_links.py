@@ -20,6 +20,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from conftest import close_response
 from qms.accounts.models import User
 from qms.demo.loader import USERS, load_demo
 
@@ -103,7 +104,7 @@ def _crawl(client: Client) -> tuple[list[tuple[str, str, int]], int]:
     while queue and requested < MAX_PAGES:
         source, url = queue.popleft()
         response = client.get(url)
-        response.close()  # a file download (task evidence) holds its file open until closed
+        close_response(response)  # a file download (task evidence) holds its file open until closed
         requested += 1
         status = response.status_code
         if status in (403, 404):

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from conftest import PERSONAS, fresh, shared_org
+from conftest import PERSONAS, close_response, fresh, shared_org
 from qms.documents import files, services
 from qms.documents.exports.urls import urlpatterns as export_urls
 from qms.documents.models import ChangeRequest, ReviewTask
@@ -282,7 +282,7 @@ def test_permission_matrix(
     url = _url(name, objects[target] if target else None, query)
     data = _post_data(name, objects) if method == "post" else None
     response = client.post(url, data) if method == "post" else client.get(url)
-    response.close()
+    close_response(response)
     assert response.status_code == expected[persona], (persona, name, method)
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 
-from conftest import PERSONAS, fresh, shared_org
+from conftest import PERSONAS, close_response, fresh, shared_org
 from qms.core.tests.files import pdf_bytes
 from qms.objectives import action_services, services
 from qms.objectives.exports.urls import urlpatterns as export_urlpatterns
@@ -183,7 +183,7 @@ def test_permission_matrix(
         if method == "post"
         else client_as(persona).get(url)
     )
-    response.close()  # a file download holds the file open until closed
+    close_response(response)  # a file download holds the file open until closed
     assert response.status_code == expected[persona], (persona, name)
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import PERSONAS, fresh, shared_org
+from conftest import PERSONAS, close_response, fresh, shared_org
 from qms.core.tests.files import pdf_bytes
 from qms.planning import services
 from qms.planning.models import Evidence
@@ -155,7 +155,7 @@ def test_permission_matrix(client_as, objects, persona, name, method, target, ex
     client = client_as(persona)
     url = _url(name, objects[target] if target else None)
     response = getattr(client, method)(url)
-    response.close()  # file downloads stream from an open file
+    close_response(response)  # file downloads stream from an open file
     assert response.status_code == expected[persona], (persona, name)
 
 
@@ -176,7 +176,7 @@ def test_outsider_gets_404_for_pdf_and_viewer_gets_file_or_redirect(client_as, o
     url = _url(PDF_ROUTE, objects["plan"])
     assert client_as("outsider").get(url).status_code == 404
     response = client_as("staff_a").get(url)
-    response.close()
+    close_response(response)
     assert response.status_code in {200, 302}
 
 
