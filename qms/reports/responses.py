@@ -7,12 +7,17 @@ browser reads (Django's :func:`~django.utils.http.content_disposition_header`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from qms.reports.docx import DOCX_CONTENT_TYPE
+from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
 from qms.reports.xlsx import XLSX_CONTENT_TYPE
 
 PDF_CONTENT_TYPE: Final = "application/pdf"
@@ -38,3 +43,19 @@ def download(content: bytes, filename: str, *, content_type: str | None = None) 
     response["Content-Disposition"] = disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def pdf_download(
+    request: HttpRequest, build_docx: Callable[[], bytes], filename: str, *, fallback: str
+) -> HttpResponse:
+    """The DOCX that ``build_docx`` makes, converted to PDF and sent as ``filename``; without
+    LibreOffice, or when the conversion fails, back to ``fallback`` with the reason."""
+    if not soffice_available():
+        messages.error(request, _("PDF export needs LibreOffice on the server; download DOCX."))
+        return redirect(fallback)
+    try:
+        pdf = docx_to_pdf(build_docx())
+    except PdfConversionError as exc:
+        messages.error(request, str(exc))
+        return redirect(fallback)
+    return download(pdf, filename)

@@ -81,13 +81,9 @@ def demo_loaded(module_db: None, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def demo(db: None, demo_loaded: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (
-        "qms.planning.exports.views",
-        "qms.documents.exports.views",
-        "qms.objectives.exports.views",
-    ):
-        monkeypatch.setattr(f"{module}.docx_to_pdf", _fake_pdf)
-        monkeypatch.setattr(f"{module}.soffice_available", lambda: True)
+    # Every PDF export converts through the one library helper.
+    monkeypatch.setattr("qms.reports.responses.docx_to_pdf", _fake_pdf)
+    monkeypatch.setattr("qms.reports.responses.soffice_available", lambda: True)
 
 
 def _crawl(client: Client) -> tuple[list[tuple[str, str, int]], int]:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from qms.core.http import AuthedRequest
@@ -27,8 +25,7 @@ from qms.documents.exports.register_docx import RegisterDocData, build_register_
 from qms.documents.models import DocumentVersion
 from qms.documents.views.common import document_filters, int_param
 from qms.reports.nd30 import build_official_docx, place_date, short_date
-from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
-from qms.reports.responses import download
+from qms.reports.responses import download, pdf_download
 
 FORMATS = {"xlsx", "docx"}
 
@@ -50,15 +47,12 @@ def version_docx(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def version_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     version = selectors.get_version_for_user(request.user, pk)
-    if not soffice_available():
-        messages.error(request, _("PDF export needs LibreOffice on the server; download DOCX."))
-        return redirect("documents:version_detail", pk=version.pk)
-    try:
-        pdf = docx_to_pdf(build_procedure_docx(data=procedure_data(version)))
-    except PdfConversionError as exc:
-        messages.error(request, str(exc))
-        return redirect("documents:version_detail", pk=version.pk)
-    return download(pdf, _version_name(version, "pdf"))
+    return pdf_download(
+        request,
+        lambda: build_procedure_docx(data=procedure_data(version)),
+        _version_name(version, "pdf"),
+        fallback=reverse("documents:version_detail", args=[version.pk]),
+    )
 
 
 @require_GET

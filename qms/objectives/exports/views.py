@@ -3,12 +3,10 @@ evaluation report, as DOCX, PDF (LibreOffice) or XLSX; scoped like the set's pag
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from qms.core.http import AuthedRequest
@@ -17,8 +15,7 @@ from qms.objectives.exports import data as objectives_doc
 from qms.objectives.models import ObjectiveSet
 from qms.reports import xlsx
 from qms.reports.nd30 import OfficialDocData, build_official_docx
-from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
-from qms.reports.responses import download
+from qms.reports.responses import download, pdf_download
 
 KINDS = {
     "objectives": ("muc-tieu-chat-luong", objectives_doc.decision_data),
@@ -50,15 +47,12 @@ def _export(request: AuthedRequest, pk: int, kind: str, fmt: str) -> HttpRespons
     docx = build_official_docx(data=KINDS[kind][1](objective_set, today))
     if fmt == "docx":
         return download(docx, _name(objective_set, kind, "docx"))
-    if not soffice_available():
-        messages.error(request, _("PDF export needs LibreOffice on the server; download DOCX."))
-        return redirect("objectives:set_detail", pk=objective_set.pk)
-    try:
-        pdf = docx_to_pdf(docx)
-    except PdfConversionError as exc:
-        messages.error(request, str(exc))
-        return redirect("objectives:set_detail", pk=objective_set.pk)
-    return download(pdf, _name(objective_set, kind, "pdf"))
+    return pdf_download(
+        request,
+        lambda: docx,
+        _name(objective_set, kind, "pdf"),
+        fallback=reverse("objectives:set_detail", args=[objective_set.pk]),
+    )
 
 
 @require_GET

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from qms.core.http import AuthedRequest
@@ -16,8 +14,7 @@ from qms.planning.exports.data import plan_doc_data
 from qms.planning.exports.xlsx import build_tasks_xlsx
 from qms.planning.models import Plan
 from qms.reports.nd30 import build_official_docx
-from qms.reports.pdf import PdfConversionError, docx_to_pdf, soffice_available
-from qms.reports.responses import download
+from qms.reports.responses import download, pdf_download
 
 
 def _filename(plan: Plan, ext: str) -> str:
@@ -34,15 +31,12 @@ def plan_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
-    if not soffice_available():
-        messages.error(request, _("PDF export needs LibreOffice on the server; download DOCX."))
-        return redirect("planning:plan_detail", pk=plan.pk)
-    try:
-        pdf = docx_to_pdf(build_official_docx(data=plan_doc_data(plan)))
-    except PdfConversionError as exc:
-        messages.error(request, str(exc))
-        return redirect("planning:plan_detail", pk=plan.pk)
-    return download(pdf, _filename(plan, "pdf"))
+    return pdf_download(
+        request,
+        lambda: build_official_docx(data=plan_doc_data(plan)),
+        _filename(plan, "pdf"),
+        fallback=reverse("planning:plan_detail", args=[plan.pk]),
+    )
 
 
 @require_GET
