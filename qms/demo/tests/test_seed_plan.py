@@ -39,9 +39,15 @@ def seed_text() -> str:
     return norm(SEED.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(module_db, django_db_blocker):
+    """The demo, loaded once for the module; each test runs in a savepoint inside it."""
+    with django_db_blocker.unblock():
+        load_demo()
+
+
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(db, demo_loaded):
     return Plan.objects.get(number="187/KH-SGDĐT")
 
 
