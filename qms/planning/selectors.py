@@ -119,6 +119,17 @@ def plan_years(user: User) -> list[int]:
     return sorted(set(Plan.objects.visible_to(user).values_list("year", flat=True)), reverse=True)
 
 
+def task_filter_units(plan: Plan) -> QuerySet[OrgUnit]:
+    """The units offered by the task table's filter: the plan's agency and its active
+    units, from the org tree (the units a task can be led by), not from the tasks."""
+    return (
+        OrgUnit.objects.active()
+        .subtree_of(plan.agency)
+        .only("id", "name", "short_name")
+        .order_by("name")
+    )
+
+
 TASK_SORTS = {
     "number": ("number",),
     "-number": ("-number",),

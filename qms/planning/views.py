@@ -356,12 +356,7 @@ def plan_history(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def task_list(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
-    units = (
-        OrgUnit.objects.filter(Q(led_tasks__plan=plan) | Q(partner_tasks__plan=plan))
-        .distinct()
-        .order_by("name")
-    )
-    form = TaskFilterForm(request.GET or None, units=units)
+    form = TaskFilterForm(request.GET or None, units=selectors.task_filter_units(plan))
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
