@@ -25,6 +25,7 @@ from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
 from qms.core.models import DeadlineRule, OrgUnit
 from qms.planning import panels as planning_panels
+from qms.planning import rows as task_rows
 from qms.planning import selectors, services
 from qms.planning.forms import (
     ApproveForm,
@@ -131,7 +132,9 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
-    tasks = list(selectors.task_queryset().filter(plan=plan).prefetch_related("depends_on"))
+    # The appendix shows the tasks' own texts (lead, partners, timing as written), so no
+    # linked units are read; the plan instance is shared by every row.
+    tasks = task_rows.decorate(plan.tasks.order_by("number"), _today())
     return render(
         request,
         "planning/plan_detail.html",
@@ -364,6 +367,7 @@ def task_list(request: AuthedRequest, pk: int) -> HttpResponse:
         selectors.task_queryset().filter(plan=plan), today=_today(), **filters
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = task_rows.decorate(page.object_list, _today(), units=True)
     ctx = {
         **_plan_ctx(request, plan, "tasks"),
         "page": page,
