@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -218,19 +217,24 @@ def dashboard(
     )
     if agency is not None:
         tasks = tasks.filter(plan__agency=agency)
-    rows = list(tasks.values("status", "due_date", "timing_kind"))
-    counts: Counter[str] = Counter()
-    for r in rows:
-        counts[r["status"]] += 1
     overdue_qs = tasks.overdue(today)
-    counts["overdue"] = overdue_qs.count()
-    lists = task_queryset()
+    # One aggregate for the counters (no task rows brought back to Python).
+    counts = tasks.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(pk__in=overdue_qs.values("pk"))),
+        **{s: Count("pk", filter=Q(status=s)) for s in PlanTask.Status.values},
+    )
+    total = counts.pop("total")
+    # The lists show number, content, due date and the lead units' names only.
+    lists = PlanTask.objects.prefetch_related(
+        Prefetch("lead_units", queryset=OrgUnit.objects.only("id", "name", "short_name"))
+    )
     overdue = list(lists.filter(pk__in=overdue_qs.values("pk")).order_by("due_date")[:15])
     due_soon = list(
         lists.filter(pk__in=tasks.due_within(today, 7).values("pk")).order_by("due_date")[:15]
     )
-    awaiting = list(
-        lists.filter(
+    awaiting = list(  # number and content only
+        PlanTask.objects.filter(
             pk__in=tasks.filter(status=PlanTask.Status.DONE_REPORTED).values("pk")
         ).order_by("due_date")[:15]
     )
@@ -264,8 +268,8 @@ def dashboard(
     return DashboardData(
         year=year,
         agency=agency,
-        counts=dict(counts),
-        total=len(rows),
+        counts={k: v for k, v in counts.items() if v},
+        total=total,
         overdue=overdue,
         due_soon=due_soon,
         awaiting_confirmation=awaiting,

@@ -641,14 +641,14 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not permissions.has_any_role(user, "planning.view_dashboard"):
         raise PermissionDenied
-    agencies = selectors.dashboard_agencies(user)
+    agencies = list(selectors.dashboard_agencies(user))
     agency_param = request.GET.get("agency", "")
-    agency = agencies.filter(pk=agency_param).first() if agency_param.isdigit() else None
-    own_agency = user.unit.agency if user.unit else None
-    if agency is None and own_agency is not None and own_agency in agencies:
-        agency = own_agency
-    if agency is None:
-        agency = agencies.first()
+    agency = next((a for a in agencies if str(a.pk) == agency_param), None)
+    own_agency_id = user.unit.agency_id if user.unit else None
+    if agency is None and own_agency_id is not None:
+        agency = next((a for a in agencies if a.pk == own_agency_id), None)
+    if agency is None and agencies:
+        agency = agencies[0]
     if agency is not None and not permissions.can(user, "planning.view_dashboard", agency):
         raise PermissionDenied
     today = _today()
