@@ -26,9 +26,14 @@ def task_url_maker() -> str:
 
 
 def decorate(
-    tasks: Iterable[PlanTask], today: datetime.date, *, units: bool = False
+    tasks: Iterable[PlanTask],
+    today: datetime.date,
+    *,
+    leads: bool = False,
+    partners: bool = False,
 ) -> list[PlanTask]:
-    """The tasks with ``url`` and ``badge`` set (and the unit names if ``units``)."""
+    """The tasks with ``url`` and ``badge`` set, and the lead or partner units' names if
+    asked (read from their prefetched units)."""
     url = task_url_maker()
     badges: dict[str, str] = {}
     rows = list(tasks)
@@ -38,7 +43,8 @@ def decorate(
             badges[key] = task_status_badge(task, today)
         task.badge = badges[key]  # type: ignore[attr-defined]
         task.url = url.format(task.pk)  # type: ignore[attr-defined]
-        if units:
+        if leads:
             task.lead_names = [u.display_name for u in task.lead_units.all()]  # type: ignore[attr-defined]
+        if partners:
             task.partner_names = [u.display_name for u in task.partner_units.all()]  # type: ignore[attr-defined]
     return rows

@@ -183,11 +183,16 @@ def my_task_unit_ids(user: User) -> set[int]:
 def my_tasks(user: User, *, unit_ids: set[int] | None = None) -> PlanTaskQuerySet:
     """Tasks led by my units (or the given ones) in issued plans I can see."""
     ids = unit_ids if unit_ids is not None else my_task_unit_ids(user)
+    led = PlanTask.lead_units.through.objects.filter(orgunit_id__in=ids)
+    qs: PlanTaskQuerySet = PlanTask.objects.select_related("plan", "plan__agency")
     return (
-        task_queryset()
+        # A semi-join on the links (no DISTINCT over whole task rows); the lead units are
+        # the only linked units these lists show.
+        qs.prefetch_related(
+            Prefetch("lead_units", queryset=OrgUnit.objects.only("id", "name", "short_name"))
+        )
         .visible_to(user)
-        .filter(plan__status=Plan.Status.ISSUED, lead_units__in=ids)
-        .distinct()
+        .filter(plan__status=Plan.Status.ISSUED, pk__in=led.values("plantask_id"))
         .order_by("due_date", "plan__year", "number")
     )
 

@@ -367,7 +367,7 @@ def task_list(request: AuthedRequest, pk: int) -> HttpResponse:
         selectors.task_queryset().filter(plan=plan), today=_today(), **filters
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = task_rows.decorate(page.object_list, _today(), units=True)
+    page.object_list = task_rows.decorate(page.object_list, _today(), leads=True, partners=True)
     ctx = {
         **_plan_ctx(request, plan, "tasks"),
         "page": page,
@@ -622,6 +622,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
     if show == "open":
         qs = qs.open()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = task_rows.decorate(page.object_list, _today(), leads=True)
     return render(
         request,
         "planning/my_tasks.html",
