@@ -153,7 +153,10 @@ def filter_tasks(
     sort: str = "number",
 ) -> PlanTaskQuerySet:
     if unit is not None:
-        qs = qs.filter(Q(lead_units=unit) | Q(partner_units=unit)).distinct()
+        # Semi-joins on the links: no DISTINCT over the task rows.
+        lead = PlanTask.lead_units.through.objects.filter(orgunit=unit).values("plantask_id")
+        partner = PlanTask.partner_units.through.objects.filter(orgunit=unit).values("plantask_id")
+        qs = qs.filter(Q(pk__in=lead) | Q(pk__in=partner))
     if status == "overdue":
         qs = qs.overdue(today)
     elif status == "open":
