@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from qms.accounts import permissions
@@ -100,13 +101,20 @@ def get_evidence_for_user(user: User, pk: int) -> Evidence:
     return ev
 
 
+def _subquery_count(qs: QuerySet[Any]) -> Coalesce:
+    return Coalesce(Subquery(qs.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
 def plan_list(user: User, year: int | None = None) -> QuerySet[Plan]:
+    # Counted per plan shown (correlated subqueries on the plan's index), not by grouping
+    # the join of every visible plan with all its tasks; the pager's count reads plans only.
+    tasks = PlanTask.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
     qs = (
         Plan.objects.visible_to(user)
         .select_related("agency")
         .annotate(
-            task_count=Count("tasks", distinct=True),
-            done_count=Count("tasks", filter=Q(tasks__status=PlanTask.Status.DONE), distinct=True),
+            task_count=_subquery_count(tasks),
+            done_count=_subquery_count(tasks.filter(status=PlanTask.Status.DONE)),
         )
     )
     if year:
