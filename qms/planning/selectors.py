@@ -149,6 +149,12 @@ TASK_SORTS = {
 }
 
 
+def task_order(sort: str) -> tuple[str, ...]:
+    """The task table's ordering for ``sort``, ending in the id (unique) so that a keyset
+    page continues exactly where the previous one stopped."""
+    return (*TASK_SORTS.get(sort, ("number",)), "id")
+
+
 def filter_tasks(
     qs: PlanTaskQuerySet,
     *,

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
-from qms.core import downloads, transitions
+from qms.core import downloads, keyset, transitions
 from qms.core import panels as core_panels
 from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
@@ -366,13 +366,25 @@ def task_list(request: AuthedRequest, pk: int) -> HttpResponse:
     qs = selectors.filter_tasks(
         selectors.task_queryset().filter(plan=plan), today=_today(), **filters
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = task_rows.decorate(page.object_list, _today(), leads=True, partners=True)
+    sort = filters.get("sort", "number")
+    # Seek pages (no OFFSET, no COUNT): the filters stay in the query string, cursors move.
+    page = keyset.keyset_page(
+        qs,
+        selectors.task_order(sort),
+        older=request.GET.get("older"),
+        newer=request.GET.get("newer"),
+        size=PAGE_SIZE,
+    )
+    page.rows = task_rows.decorate(page.rows, _today(), leads=True, partners=True)
+    filter_query = request.GET.copy()
+    for key in ("older", "newer", "page"):
+        filter_query.pop(key, None)
     ctx = {
         **_plan_ctx(request, plan, "tasks"),
         "page": page,
         "form": form,
-        "sort": filters.get("sort", "number"),
+        "sort": sort,
+        "filter_query": filter_query.urlencode(),
     }
     template = (
         "planning/partials/_task_table.html" if htmx_partial(request) else "planning/task_list.html"

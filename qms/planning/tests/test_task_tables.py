@@ -84,3 +84,40 @@ def test_my_tasks_rows_show_lead_names_once_per_task(
     page = client_as("head_a").get(reverse("planning:my_tasks")).content.decode()
     assert page.count(reverse("planning:task_detail", kwargs={"pk": task.pk})) == 1
     assert "Phòng GDTrH, Phòng TCCB" in page
+
+
+@pytest.mark.parametrize("sort", ["number", "-due", "status"])
+def test_task_table_pages_by_cursor_without_gaps(
+    org: Any, personas: Any, client_as: Any, sort: str
+) -> None:
+    plan = make_plan(actor=personas["iso_office"], agency=org.agency, tasks=30, lead=org.div_a)
+    PlanTask.objects.filter(plan=plan, number__in=[3, 4, 28]).update(due_date=None)
+    client = client_as("leader")
+    url = reverse("planning:task_list", kwargs={"pk": plan.pk})
+    seen: list[int] = []
+    query: dict[str, str] = {"sort": sort}
+    for _ in range(3):
+        page = client.get(url, query).content.decode()
+        seen += [int(r) for r in re.findall(r'href="/[^"]*/tasks/(\d+)/"', page)]
+        older = re.search(r'rel="next"\s+href="[^"]*older=([^"&]+)', page)
+        if older is None:
+            break
+        query = {"sort": sort, "older": older.group(1)}
+    assert len(seen) == 30
+    assert sorted(seen) == sorted(plan.tasks.values_list("pk", flat=True))
+    # Back from the last page: the first rows of the previous page come again.
+    newer = re.search(r'rel="prev"\s+href="[^"]*newer=([^"&]+)', page)
+    assert newer is not None
+    back = client.get(url, {"sort": sort, "newer": newer.group(1)}).content.decode()
+    assert [int(r) for r in re.findall(r'href="/[^"]*/tasks/(\d+)/"', back)] == seen[:25]
+
+
+def test_task_table_malformed_cursor_reads_the_first_page(
+    org: Any, personas: Any, client_as: Any
+) -> None:
+    plan = make_plan(actor=personas["iso_office"], agency=org.agency, tasks=3, lead=org.div_a)
+    response = client_as("leader").get(
+        reverse("planning:task_list", kwargs={"pk": plan.pk}), {"older": "x-zz-1"}
+    )
+    assert response.status_code == 200
+    assert response.content.decode().count("/tasks/") >= 3
