@@ -248,7 +248,8 @@ def dashboard(
     )
     total = counts.pop("total")
     # The lists show number, content, due date and the lead units' names only.
-    lists = PlanTask.objects.prefetch_related(
+    lists: PlanTaskQuerySet = PlanTask.objects.all()
+    lists = lists.prefetch_related(
         Prefetch("lead_units", queryset=OrgUnit.objects.only("id", "name", "short_name"))
     )
     overdue = list(lists.filter(pk__in=overdue_qs.values("pk")).order_by("due_date")[:15])
