@@ -302,11 +302,8 @@ def dashboard(
 
 
 def dashboard_agencies(user: User) -> QuerySet[OrgUnit]:
-    return (
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, plans__in=Plan.objects.visible_to(user))
-        .distinct()
-        .order_by("name")
-    )
+    visible = Plan.objects.visible_to(user).order_by().values("agency_id")
+    return OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, pk__in=visible).order_by("name")
 
 
 def basis_paragraphs(bases: list[PlanBasis] | QuerySet[PlanBasis]) -> list[str]:
