@@ -31,8 +31,10 @@ def task_documents(request: HttpRequest, task: PlanTask) -> dict[str, Any]:
 def task_document_rows(
     request: HttpRequest, plan: Plan, tasks: Sequence[PlanTask]
 ) -> Mapping[int, TaskDocumentStats]:
-    """For each task of the plan's table, its linked documents and this year's counts."""
-    return selectors.task_document_stats([t.pk for t in tasks], plan.year)
+    """For each task of the plan's table with linked documents, this year's counts (a task
+    without any shows nothing, so it gets no entry and its row renders no template)."""
+    stats = selectors.task_document_stats([t.pk for t in tasks], plan.year)
+    return {pk: st for pk, st in stats.items() if st.linked}
 
 
 def dashboard_card(request: HttpRequest, agency: OrgUnit | None) -> dict[str, Any]:

@@ -483,9 +483,12 @@ def task_document_stats(task_ids: list[int], year: int) -> dict[int, TaskDocumen
         document_id__in=doc_ids, status=ReviewTask.Status.DONE, done_at__year=year
     ).values_list("document_id", "reason"):
         (aligned if reason == ReviewTask.Reason.LEGAL_CHANGE else revised).add(doc_id)
+    by_task: dict[int, set[int]] = {}
+    for task_id, doc_id in links:
+        by_task.setdefault(task_id, set()).add(doc_id)
     out: dict[int, TaskDocumentStats] = {}
     for task_id in task_ids:
-        docs = {d for t, d in links if t == task_id}
+        docs = by_task.get(task_id, set())
         out[task_id] = TaskDocumentStats(
             linked=len(docs),
             created=len(docs & first),

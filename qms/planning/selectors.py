@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from qms.accounts import permissions
@@ -101,13 +101,20 @@ def get_evidence_for_user(user: User, pk: int) -> Evidence:
     return ev
 
 
+def _subquery_count(qs: QuerySet[Any]) -> Coalesce:
+    return Coalesce(Subquery(qs.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
 def plan_list(user: User, year: int | None = None) -> QuerySet[Plan]:
+    # Counted per plan shown (correlated subqueries on the plan's index), not by grouping
+    # the join of every visible plan with all its tasks; the pager's count reads plans only.
+    tasks = PlanTask.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
     qs = (
         Plan.objects.visible_to(user)
         .select_related("agency")
         .annotate(
-            task_count=Count("tasks", distinct=True),
-            done_count=Count("tasks", filter=Q(tasks__status=PlanTask.Status.DONE), distinct=True),
+            task_count=_subquery_count(tasks),
+            done_count=_subquery_count(tasks.filter(status=PlanTask.Status.DONE)),
         )
     )
     if year:
@@ -117,6 +124,17 @@ def plan_list(user: User, year: int | None = None) -> QuerySet[Plan]:
 
 def plan_years(user: User) -> list[int]:
     return sorted(set(Plan.objects.visible_to(user).values_list("year", flat=True)), reverse=True)
+
+
+def task_filter_units(plan: Plan) -> QuerySet[OrgUnit]:
+    """The units offered by the task table's filter: the plan's agency and its active
+    units, from the org tree (the units a task can be led by), not from the tasks."""
+    return (
+        OrgUnit.objects.active()
+        .subtree_of(plan.agency)
+        .only("id", "name", "short_name")
+        .order_by("name")
+    )
 
 
 TASK_SORTS = {
@@ -131,6 +149,12 @@ TASK_SORTS = {
 }
 
 
+def task_order(sort: str) -> tuple[str, ...]:
+    """The task table's ordering for ``sort``, ending in the id (unique) so that a keyset
+    page continues exactly where the previous one stopped."""
+    return (*TASK_SORTS.get(sort, ("number",)), "id")
+
+
 def filter_tasks(
     qs: PlanTaskQuerySet,
     *,
@@ -143,7 +167,10 @@ def filter_tasks(
     sort: str = "number",
 ) -> PlanTaskQuerySet:
     if unit is not None:
-        qs = qs.filter(Q(lead_units=unit) | Q(partner_units=unit)).distinct()
+        # Semi-joins on the links: no DISTINCT over the task rows.
+        lead = PlanTask.lead_units.through.objects.filter(orgunit=unit).values("plantask_id")
+        partner = PlanTask.partner_units.through.objects.filter(orgunit=unit).values("plantask_id")
+        qs = qs.filter(Q(pk__in=lead) | Q(pk__in=partner))
     if status == "overdue":
         qs = qs.overdue(today)
     elif status == "open":
@@ -173,11 +200,16 @@ def my_task_unit_ids(user: User) -> set[int]:
 def my_tasks(user: User, *, unit_ids: set[int] | None = None) -> PlanTaskQuerySet:
     """Tasks led by my units (or the given ones) in issued plans I can see."""
     ids = unit_ids if unit_ids is not None else my_task_unit_ids(user)
+    led = PlanTask.lead_units.through.objects.filter(orgunit_id__in=ids)
+    qs: PlanTaskQuerySet = PlanTask.objects.select_related("plan", "plan__agency")
     return (
-        task_queryset()
+        # A semi-join on the links (no DISTINCT over whole task rows); the lead units are
+        # the only linked units these lists show.
+        qs.prefetch_related(
+            Prefetch("lead_units", queryset=OrgUnit.objects.only("id", "name", "short_name"))
+        )
         .visible_to(user)
-        .filter(plan__status=Plan.Status.ISSUED, lead_units__in=ids)
-        .distinct()
+        .filter(plan__status=Plan.Status.ISSUED, pk__in=led.values("plantask_id"))
         .order_by("due_date", "plan__year", "number")
     )
 
@@ -207,19 +239,25 @@ def dashboard(
     )
     if agency is not None:
         tasks = tasks.filter(plan__agency=agency)
-    rows = list(tasks.values("status", "due_date", "timing_kind"))
-    counts: Counter[str] = Counter()
-    for r in rows:
-        counts[r["status"]] += 1
     overdue_qs = tasks.overdue(today)
-    counts["overdue"] = overdue_qs.count()
-    lists = task_queryset()
+    # One aggregate for the counters (no task rows brought back to Python).
+    counts = tasks.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(pk__in=overdue_qs.values("pk"))),
+        **{s: Count("pk", filter=Q(status=s)) for s in PlanTask.Status.values},
+    )
+    total = counts.pop("total")
+    # The lists show number, content, due date and the lead units' names only.
+    lists: PlanTaskQuerySet = PlanTask.objects.all()
+    lists = lists.prefetch_related(
+        Prefetch("lead_units", queryset=OrgUnit.objects.only("id", "name", "short_name"))
+    )
     overdue = list(lists.filter(pk__in=overdue_qs.values("pk")).order_by("due_date")[:15])
     due_soon = list(
         lists.filter(pk__in=tasks.due_within(today, 7).values("pk")).order_by("due_date")[:15]
     )
-    awaiting = list(
-        lists.filter(
+    awaiting = list(  # number and content only
+        PlanTask.objects.filter(
             pk__in=tasks.filter(status=PlanTask.Status.DONE_REPORTED).values("pk")
         ).order_by("due_date")[:15]
     )
@@ -253,8 +291,8 @@ def dashboard(
     return DashboardData(
         year=year,
         agency=agency,
-        counts=dict(counts),
-        total=len(rows),
+        counts={k: v for k, v in counts.items() if v},
+        total=total,
         overdue=overdue,
         due_soon=due_soon,
         awaiting_confirmation=awaiting,
@@ -264,11 +302,8 @@ def dashboard(
 
 
 def dashboard_agencies(user: User) -> QuerySet[OrgUnit]:
-    return (
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, plans__in=Plan.objects.visible_to(user))
-        .distinct()
-        .order_by("name")
-    )
+    visible = Plan.objects.visible_to(user).order_by().values("agency_id")
+    return OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, pk__in=visible).order_by("name")
 
 
 def basis_paragraphs(bases: list[PlanBasis] | QuerySet[PlanBasis]) -> list[str]:

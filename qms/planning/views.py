@@ -19,12 +19,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
-from qms.core import downloads, transitions
+from qms.core import downloads, keyset, transitions
 from qms.core import panels as core_panels
 from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
 from qms.core.models import DeadlineRule, OrgUnit
 from qms.planning import panels as planning_panels
+from qms.planning import rows as task_rows
 from qms.planning import selectors, services
 from qms.planning.forms import (
     ApproveForm,
@@ -131,7 +132,9 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
-    tasks = list(selectors.task_queryset().filter(plan=plan).prefetch_related("depends_on"))
+    # The appendix shows the tasks' own texts (lead, partners, timing as written), so no
+    # linked units are read; the plan instance is shared by every row.
+    tasks = task_rows.decorate(plan.tasks.order_by("number"), _today())
     return render(
         request,
         "planning/plan_detail.html",
@@ -356,24 +359,32 @@ def plan_history(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def task_list(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
-    units = (
-        OrgUnit.objects.filter(Q(led_tasks__plan=plan) | Q(partner_tasks__plan=plan))
-        .distinct()
-        .order_by("name")
-    )
-    form = TaskFilterForm(request.GET or None, units=units)
+    form = TaskFilterForm(request.GET or None, units=selectors.task_filter_units(plan))
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     qs = selectors.filter_tasks(
         selectors.task_queryset().filter(plan=plan), today=_today(), **filters
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = filters.get("sort", "number")
+    # Seek pages (no OFFSET, no COUNT): the filters stay in the query string, cursors move.
+    page = keyset.keyset_page(
+        qs,
+        selectors.task_order(sort),
+        older=request.GET.get("older"),
+        newer=request.GET.get("newer"),
+        size=PAGE_SIZE,
+    )
+    page.rows = task_rows.decorate(page.rows, _today(), leads=True, partners=True)
+    filter_query = request.GET.copy()
+    for key in ("older", "newer", "page"):
+        filter_query.pop(key, None)
     ctx = {
         **_plan_ctx(request, plan, "tasks"),
         "page": page,
         "form": form,
-        "sort": filters.get("sort", "number"),
+        "sort": sort,
+        "filter_query": filter_query.urlencode(),
     }
     template = (
         "planning/partials/_task_table.html" if htmx_partial(request) else "planning/task_list.html"
@@ -623,6 +634,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
     if show == "open":
         qs = qs.open()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = task_rows.decorate(page.object_list, _today(), leads=True)
     return render(
         request,
         "planning/my_tasks.html",
@@ -642,14 +654,14 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not permissions.has_any_role(user, "planning.view_dashboard"):
         raise PermissionDenied
-    agencies = selectors.dashboard_agencies(user)
+    agencies = list(selectors.dashboard_agencies(user))
     agency_param = request.GET.get("agency", "")
-    agency = agencies.filter(pk=agency_param).first() if agency_param.isdigit() else None
-    own_agency = user.unit.agency if user.unit else None
-    if agency is None and own_agency is not None and own_agency in agencies:
-        agency = own_agency
-    if agency is None:
-        agency = agencies.first()
+    agency = next((a for a in agencies if str(a.pk) == agency_param), None)
+    own_agency_id = user.unit.agency_id if user.unit else None
+    if agency is None and own_agency_id is not None:
+        agency = next((a for a in agencies if a.pk == own_agency_id), None)
+    if agency is None and agencies:
+        agency = agencies[0]
     if agency is not None and not permissions.can(user, "planning.view_dashboard", agency):
         raise PermissionDenied
     today = _today()
