@@ -41,3 +41,28 @@ def test_floor_page_costs_four_queries_and_no_session_write(personas, django_ass
                 response = client.get("/_floor/")
     assert response.status_code == 200
     assert _session_writes(ctx.captured_queries) == 0
+
+
+def test_menu_and_unread_count_are_computed_once_per_request(personas):
+    """A request that renders the layout twice (a page and a fragment of it) loads the roles
+    and counts the unread notifications once; a fragment that shows neither costs none."""
+    from django.template import engines
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    user = personas["leader"]
+    request = RequestFactory().get("/_floor/")
+    request.user = user
+    request.session = {}  # type: ignore[assignment]
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        request.resolver_match = resolve("/_floor/")
+        page = engines["django"].from_string('{% extends "base.html" %}')
+        fragment = engines["django"].from_string("<p>{{ user.display_name }}</p>")
+        with CaptureQueriesContext(connection) as ctx:
+            fragment.render(request=request)
+        assert len(ctx.captured_queries) == 0
+        with CaptureQueriesContext(connection) as ctx:
+            page.render(request=request)
+            page.render(request=request)
+    tables = [q["sql"].split(" FROM ")[1].split()[0] for q in ctx.captured_queries]
+    assert sorted(tables) == ['"accounts_roleassignment"', '"notifications_notification"']
