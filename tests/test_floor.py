@@ -35,10 +35,12 @@ def test_floor_page_costs_four_queries_and_no_session_write(personas, django_ass
         first = client.get("/_floor/")  # stamps the session: a write
     assert first.status_code == 200
     assert "Sở Giáo dục và Đào tạo" in first.content.decode()  # the agency in the top bar
-    with time_machine.travel(START + datetime.timedelta(seconds=30), tick=False):
-        with CaptureQueriesContext(connection) as ctx:
-            with django_assert_num_queries(4):  # session, user+unit+agency, roles, unread
-                response = client.get("/_floor/")
+    with (
+        time_machine.travel(START + datetime.timedelta(seconds=30), tick=False),
+        CaptureQueriesContext(connection) as ctx,
+        django_assert_num_queries(4),  # session, user with unit and agency, roles, unread
+    ):
+        response = client.get("/_floor/")
     assert response.status_code == 200
     assert _session_writes(ctx.captured_queries) == 0
 

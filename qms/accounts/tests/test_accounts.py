@@ -63,9 +63,11 @@ def test_activity_stamp_is_written_at_most_once_a_minute(personas):
             with time_machine.travel(start + datetime.timedelta(seconds=second), tick=False):
                 assert client.get(url).status_code == 200
     assert _session_writes(first_minute.captured_queries) == 1
-    with CaptureQueriesContext(connection) as later:
-        with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
-            assert client.get(url).status_code == 200
+    with (
+        CaptureQueriesContext(connection) as later,
+        time_machine.travel(start + datetime.timedelta(seconds=61), tick=False),
+    ):
+        assert client.get(url).status_code == 200
     assert _session_writes(later.captured_queries) == 1
 
 
