@@ -45,6 +45,36 @@ def test_floor_page_costs_four_queries_and_no_session_write(personas, django_ass
     assert _session_writes(ctx.captured_queries) == 0
 
 
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_unread_count_shows_on_the_bell_and_the_menu_from_one_query(
+    personas, django_assert_num_queries
+):
+    from qms.notifications.models import Channel, Notification, State
+    from qms.planning.notifications import Kind
+
+    leader = personas["leader"]
+    for n in range(2):
+        Notification.objects.create(
+            recipient=leader,
+            kind=Kind.TASK_DUE_SOON,
+            channel=Channel.IN_APP,
+            subject=f"Nhắc việc {n}",
+            state=State.SENT,
+            created_at=START,
+        )
+    client = Client()
+    client.force_login(leader)
+    with time_machine.travel(START, tick=False):
+        client.get("/_floor/")
+    with (
+        time_machine.travel(START + datetime.timedelta(seconds=30), tick=False),
+        django_assert_num_queries(4),
+    ):
+        page = client.get("/_floor/").content.decode()
+    assert 'data-testid="unread-count">2<' in page  # the bell
+    assert 'text-bg-danger ms-auto">2<' in page  # the menu entry's badge
+
+
 def test_menu_and_unread_count_are_computed_once_per_request(personas):
     """A request that renders the layout twice (a page and a fragment of it) loads the roles
     and counts the unread notifications once; a fragment that shows neither costs none."""
