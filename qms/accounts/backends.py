@@ -1,4 +1,8 @@
-"""Sign in with a username or an e-mail address (throttling is in ``throttle``)."""
+"""Sign in with a username or an e-mail address (throttling is in ``throttle``).
+
+The user of a request is loaded with its unit and that unit's agency (the layout shows
+them on every page): one query instead of three.
+"""
 
 from __future__ import annotations
 
@@ -29,3 +33,7 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
+        user = User._default_manager.select_related("unit__agency").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

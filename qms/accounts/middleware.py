@@ -12,6 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 _KEY = "last_activity"
+# The stamp is rewritten only when it is this old: a signed-in GET does not save the
+# session on every request, and the timeout is still kept to the minute.
+STAMP_EVERY_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -26,7 +29,7 @@ class IdleTimeoutMiddleware:
             if last is not None and now - int(last) > limit:
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
-            else:
+            elif last is None or now - int(last) >= STAMP_EVERY_SECONDS:
                 request.session[_KEY] = now
         return self.get_response(request)
 

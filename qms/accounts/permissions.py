@@ -16,8 +16,8 @@ Nothing else reads roles: views, exports, downloads, selectors and API call ``ca
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Q
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from qms.core.models import OrgUnit
 
 R = Role
+T = TypeVar("T")
 ALL_ROLES = frozenset(Role)
 READ_ROLES = ALL_ROLES
 
@@ -107,8 +108,22 @@ def _assignments(user: User | AnonymousUser) -> list[RoleAssignment]:
 
 
 def clear_cache(user: User) -> None:
-    if hasattr(user, "_role_cache"):
-        del user._role_cache
+    for name in ("_role_cache", "_scope_memo"):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def memo(user: User | AnonymousUser, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per user object (a request's user lives for the request): the
+    decisions a page, its menu and its templates ask again cost no second query.
+    Dropped with the roles by ``clear_cache``."""
+    store: dict[tuple[object, ...], Any] | None = getattr(user, "_scope_memo", None)
+    if store is None:
+        store = {}
+        user._scope_memo = store  # type: ignore[union-attr]
+    if key not in store:
+        store[key] = compute()
+    return store[key]  # type: ignore[no-any-return]
 
 
 def roles_for(action: str) -> frozenset[Role]:
@@ -226,7 +241,12 @@ def personal_unit_ids(user: User | AnonymousUser, action: str) -> list[int]:
             OrgUnit.Kind.PROVINCE,
         }:
             q |= Q(path__startswith=a.org_unit.path) if a.include_subunits else Q(pk=a.org_unit.pk)
-    return list(OrgUnit.objects.filter(q).values_list("pk", flat=True))
+    ids = memo(
+        user,
+        ("personal_unit_ids", action),
+        lambda: tuple(OrgUnit.objects.filter(q).values_list("pk", flat=True)),
+    )
+    return list(ids)
 
 
 def user_roles(user: User | AnonymousUser) -> set[Role]:

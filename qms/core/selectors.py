@@ -32,6 +32,14 @@ def agencies_for_change(user: User, action: str) -> QuerySet[OrgUnit]:
 
 
 def _agency_ids(user: User, action: str) -> list[int]:
+    """Once per user object (a request's user): see ``permissions.memo``."""
+    ids = permissions.memo(
+        user, ("agency_ids", action), lambda: tuple(_compute_agency_ids(user, action))
+    )
+    return list(ids)
+
+
+def _compute_agency_ids(user: User, action: str) -> list[int]:
     if user.is_superuser:
         return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY).values_list("pk", flat=True))
     ids: set[int] = set()

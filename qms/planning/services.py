@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qms.audittrail.services import Snapshot, logentry_create, snapshot
 from qms.core import uploads
+from qms.core.db import analyze_on_commit
 from qms.core.models import DeadlineRule, OrgUnit
 from qms.core.numbering import number_issue
 from qms.core.uploads import CheckedUpload
@@ -709,6 +710,7 @@ def plan_import_tasks(
             )
         created = [task_create(actor=actor, plan=plan, data=t) for t in tasks]
         _log(actor, "planning.plan.tasks_imported", plan, {}, {"tasks": len(created)})
+        analyze_on_commit(PlanTask)
     return created
 
 

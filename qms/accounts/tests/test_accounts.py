@@ -7,7 +7,9 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import PASSWORD, PERSONAS
@@ -41,6 +43,32 @@ def test_idle_session_is_signed_out(personas, settings):
     with time_machine.travel(datetime.datetime(2026, 3, 2, 8, 30, tzinfo=datetime.UTC), tick=False):
         response = client.get(reverse("planning:plan_list"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def _session_writes(queries: list[dict[str, str]]) -> int:
+    return sum(
+        1
+        for q in queries
+        if q["sql"].startswith(('UPDATE "django_session"', 'INSERT INTO "django_session"'))
+    )
+
+
+def test_activity_stamp_is_written_at_most_once_a_minute(personas):
+    client = Client()
+    client.force_login(personas["staff_a"])
+    url = reverse("planning:plan_list")
+    start = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
+    with CaptureQueriesContext(connection) as first_minute:
+        for second in (0, 10, 30, 59):
+            with time_machine.travel(start + datetime.timedelta(seconds=second), tick=False):
+                assert client.get(url).status_code == 200
+    assert _session_writes(first_minute.captured_queries) == 1
+    with (
+        CaptureQueriesContext(connection) as later,
+        time_machine.travel(start + datetime.timedelta(seconds=61), tick=False),
+    ):
+        assert client.get(url).status_code == 200
+    assert _session_writes(later.captured_queries) == 1
 
 
 def test_password_reset_sends_a_vietnamese_email(personas):

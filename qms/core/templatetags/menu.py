@@ -13,5 +13,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def menu_badge(context: template.Context, item: MenuItem) -> Any:
-    """The value of the context variable the item names as its badge ("" for none)."""
-    return context.get(item.badge, "") if item.badge else ""
+    """The value of the context variable the item names as its badge ("" for none); a
+    callable (a count computed only when shown) is called."""
+    if not item.badge:
+        return ""
+    value = context.get(item.badge, "")
+    return value() if callable(value) else value

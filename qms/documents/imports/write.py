@@ -13,12 +13,19 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from qms.audittrail.services import logentry_create
+from qms.core.db import analyze_on_commit
 from qms.core.numbering import NumberingError
 from qms.documents import services
 from qms.documents.imports.cells import code_key
 from qms.documents.imports.errors import ImportRejected, RowError, reject
 from qms.documents.imports.kinds import ST
-from qms.documents.models import Document, IssuingDecision
+from qms.documents.models import (
+    Document,
+    DocumentVersion,
+    ExternalDocument,
+    IssuingDecision,
+    RetainedRecord,
+)
 
 if TYPE_CHECKING:
     from qms.accounts.models import User
@@ -64,6 +71,7 @@ def internal(*, actor: User, agency: OrgUnit, checked: InternalImport) -> int:
                 raise _failed(d.row, checked.code_header, exc) from exc
             created[code_key(d.code)] = document.pk
             _log_imported(actor, agency, document, d, decision, checked.documents)
+        analyze_on_commit(Document, DocumentVersion, IssuingDecision)
     return len(checked.documents)
 
 
@@ -174,6 +182,7 @@ def external(*, actor: User, agency: OrgUnit, checked: ExternalImport) -> int:
                     )
             except _WRITE_ERRORS as exc:
                 raise _failed(e.row, checked.number_header, exc) from exc
+        analyze_on_commit(ExternalDocument)
     return len(checked.rows)
 
 
@@ -185,4 +194,5 @@ def records(*, actor: User, agency: OrgUnit, checked: RecordsImport) -> int:
                 services.record_save(actor=actor, agency=agency, data=data)
             except _WRITE_ERRORS as exc:
                 raise _failed(number, checked.name_header, exc) from exc
+        analyze_on_commit(RetainedRecord)
     return len(checked.rows)
