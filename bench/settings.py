@@ -36,7 +36,9 @@ LOGGING = {
 }
 # Without `npm ci` the vendor directories are missing: serve what exists, and let the pages
 # link the missing files unhashed instead of failing (the bench measures the server).
-_present = [d for d in STATICFILES_DIRS if Path(d[1] if isinstance(d, tuple) else d).exists()]  # noqa: F405
-if len(_present) < len(STATICFILES_DIRS):  # noqa: F405
+from config.settings.base import STATICFILES_DIRS as _DIRS  # noqa: E402
+
+_present = [d for d in _DIRS if Path(str(d[1] if isinstance(d, tuple) else d)).exists()]
+if len(_present) < len(_DIRS):
     STATICFILES_DIRS = _present
     STORAGES["staticfiles"] = {"BACKEND": "bench.storage.LenientManifestStorage"}  # noqa: F405
