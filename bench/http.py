@@ -97,6 +97,7 @@ class Result:
     p95_ms: float | None = None
     p99_ms: float | None = None
     non2xx: int = 0
+    errors: int = 0  # connect, read, write errors and timeouts (wrk --timeout 30s)
     ratio_admin: float | None = None
     ratio_floor: float | None = None
     notes: list[str] = field(default_factory=list)
@@ -309,7 +310,17 @@ WRK_JSON = re.compile(r"^WRK_JSON (\{.*\})$", re.M)
 
 
 def load_wrk(port: int, url: str, cookie: str | None, duration: int, conns: int) -> dict[str, Any]:
-    command = [WRK or "wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--latency", "-s", str(LUA)]
+    command = [
+        WRK or "wrk",
+        "-t2",
+        f"-c{conns}",
+        f"-d{duration}s",
+        "--timeout",
+        "30s",
+        "--latency",
+        "-s",
+        str(LUA),
+    ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(  # noqa: S603
@@ -418,10 +429,10 @@ def load_all(args: argparse.Namespace, chosen: list[Page], results: dict[str, Re
                 r.notes.append(f"HTTP {status} through gunicorn")
                 continue
             data = load(port, page.url, cookies[page.user], args.duration, args.connections)
-            r.rps, r.non2xx = data["rps"], data["non2xx"] + data["errors"]
+            r.rps, r.non2xx, r.errors = data["rps"], data["non2xx"], data["errors"]
             r.p50_ms, r.p95_ms, r.p99_ms = data["p50"], data["p95"], data["p99"]
-            if r.non2xx:
-                r.notes.append(f"{r.non2xx} failed or non-2xx/3xx responses")
+            if r.non2xx or r.errors:
+                r.notes.append(f"{r.non2xx} non-2xx/3xx, {r.errors} socket errors")
             print(f"  {page.name:28} {r.rps:7.1f} req/s  p50 {r.p50_ms:6.1f} ms", flush=True)
     finally:
         server.terminate()
