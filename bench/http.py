@@ -514,6 +514,23 @@ def table(title: str, results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def markdown(path: Path) -> str:
+    """A results file as the Markdown table of docs/benchmarks.md."""
+    data = json.loads(path.read_text())
+    lines = [
+        "| page | req/s | p50 | p95 | p99 | queries | in process | ÷ admin | ÷ floor |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in data["pages"]:
+        cells = [r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"]]
+        lines.append(
+            f"| {r['page']} | {' | '.join(fmt(c, '.0f') for c in cells)} | {r['queries']} "
+            f"| {fmt(r['inproc_median_ms'])} | {fmt(r['ratio_admin'], '.2f')} "
+            f"| {fmt(r['ratio_floor'], '.2f')} |"
+        )
+    return "\n".join(lines)
+
+
 def database_url(db: str, factor: float) -> str:
     if db == "sqlite":
         return SQLITE_URL.format(scale=f"{factor:g}")
@@ -544,12 +561,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=20, help="in-process requests per page")
     parser.add_argument("--pages", nargs="+", help="page names (the admin pages always run)")
     parser.add_argument("--skip-seed", action="store_true", help="reuse a seeded database")
+    parser.add_argument("--markdown", type=Path, help="print a results file as Markdown")
     parser.add_argument("--one", nargs=2, metavar=("DB", "SCALE"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> None:
     args = parse(argv)
+    if args.markdown:
+        print(markdown(args.markdown))
+        return
     if args.one:  # a child: one database, one scale (Django is set up once per process)
         db, factor = args.one[0], float(args.one[1])
         results = run_one(args, db, factor)
