@@ -405,7 +405,7 @@ def run_one(args: argparse.Namespace, db: str, factor: float) -> list[Result]:
         seeding.analyze()
     print(f"{db} {factor:g}x: {row_counts()}", flush=True)
     call_command("collectstatic", interactive=False, verbosity=0)
-    chosen = [p for p in pages() if not args.pages or p.name in args.pages or p.is_admin]
+    chosen = choose(pages(), args.pages)
     as_user = clients()
     results = {p.name: measure_in_process(p, as_user[p.user], args.runs) for p in chosen}
     connection.close()
@@ -413,6 +413,17 @@ def run_one(args: argparse.Namespace, db: str, factor: float) -> list[Result]:
         load_all(args, chosen, results)
     finish(chosen, results)
     return list(results.values())
+
+
+def choose(every: list[Page], names: list[str] | None) -> list[Page]:
+    """The pages named, the floor and the admin changelists they compare with."""
+    if not names:
+        return every
+    unknown = set(names) - {p.name for p in every}
+    if unknown:
+        raise SystemExit(f"no such page: {', '.join(sorted(unknown))}")
+    wanted = {"floor", *names, *(p.admin for p in every if p.name in names and p.admin)}
+    return [p for p in every if p.name in wanted]
 
 
 def load_all(args: argparse.Namespace, chosen: list[Page], results: dict[str, Result]) -> None:
@@ -559,7 +570,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--runs", type=int, default=20, help="in-process requests per page")
-    parser.add_argument("--pages", nargs="+", help="page names (the admin pages always run)")
+    parser.add_argument("--pages", nargs="+", help="page names (with the floor and their admin)")
     parser.add_argument("--skip-seed", action="store_true", help="reuse a seeded database")
     parser.add_argument("--markdown", type=Path, help="print a results file as Markdown")
     parser.add_argument("--one", nargs=2, metavar=("DB", "SCALE"), help=argparse.SUPPRESS)
