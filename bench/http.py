@@ -542,15 +542,19 @@ def markdown(path: Path) -> str:
     return "\n".join(lines)
 
 
-def database_url(db: str, factor: float) -> str:
+def database_url(db: str, factor: float, conn_max_age: int | None) -> str:
+    """SQLite: a file per scale; PostgreSQL: DATABASE_URL (or eiso_http), a database per
+    scale other than 1x (created when missing). ``conn_max_age`` keeps connections open."""
     if db == "sqlite":
-        return SQLITE_URL.format(scale=f"{factor:g}")
-    url = os.environ.get("DATABASE_URL", "")
-    base = url if url.startswith("postgres") else POSTGRES_URL
-    if factor != 1:  # one database per scale, so --skip-seed finds each again
-        base = f"{base}_{factor:g}x".replace(".", "_")
-    create_postgres_database(base)
-    return base
+        url = SQLITE_URL.format(scale=f"{factor:g}")
+    else:
+        given = os.environ.get("DATABASE_URL", "")
+        url = given.partition("?")[0] if given.startswith("postgres") else POSTGRES_URL
+        if factor != 1:  # one database per scale, so --skip-seed finds each again
+            head, _, name = url.rpartition("/")
+            url = f"{head}/{name}_{f'{factor:g}'.replace('.', '_')}x"
+        create_postgres_database(url)
+    return url if conn_max_age is None else f"{url}?conn_max_age={conn_max_age}"
 
 
 def create_postgres_database(url: str) -> None:
@@ -572,6 +576,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=20, help="in-process requests per page")
     parser.add_argument("--pages", nargs="+", help="page names (with the floor and their admin)")
     parser.add_argument("--skip-seed", action="store_true", help="reuse a seeded database")
+    parser.add_argument(
+        "--conn-max-age", type=int, help="keep database connections open this many seconds"
+    )
     parser.add_argument("--markdown", type=Path, help="print a results file as Markdown")
     parser.add_argument("--one", nargs=2, metavar=("DB", "SCALE"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -599,7 +606,7 @@ def main(argv: list[str]) -> None:
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "bench.settings",
-                "DATABASE_URL": database_url(db, factor),
+                "DATABASE_URL": database_url(db, factor, args.conn_max_age),
             }
             child = [sys.executable, str(Path(__file__)), *argv, "--one", db, str(factor)]
             subprocess.run(child, env=env, check=True)  # noqa: S603
