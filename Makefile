@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: setup demo serve test test-sqlite test-postgres test-e2e lint typecheck migrations-check \
-        messages compilemessages lock deploy-check bench clean
+        messages compilemessages lock deploy-check bench bench-http clean
 
 $(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ bench: $(STAMP)
 	$(PY) bench/reminders.py
 	$(PY) bench/documents.py
 	$(PY) bench/objectives.py
+
+# Every main page under HTTP load (gunicorn, wrk) next to the admin changelist and the floor.
+# BENCH_HTTP_ARGS="--db both --scale 1 10" for PostgreSQL too and a tenfold province.
+bench-http: $(STAMP)
+	$(PY) bench/http_bench.py $(BENCH_HTTP_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -12,7 +12,6 @@ on a document with a single version, to show the query count does not grow with 
 
 from __future__ import annotations
 
-import datetime
 import os
 import statistics
 import sys
@@ -35,137 +34,16 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.seeding import province_with_issued_plans  # noqa: E402
+from bench import seeding  # noqa: E402
 from qms.accounts.models import Role, RoleAssignment, User  # noqa: E402
-from qms.core.text import fold  # noqa: E402
-from qms.documents.models import (  # noqa: E402
-    Document,
-    DocumentVersion,
-    ExternalDocument,
-    IssuingDecision,
-)
+from qms.documents.models import Document, DocumentVersion  # noqa: E402
 
 AGENCIES, DOCS, VERSIONS, EXTERNAL, RUNS = 100, 200, 4, 20, 15
-TOPICS = [
-    "đánh giá nội bộ",
-    "kiểm soát tài liệu",
-    "kiểm soát hồ sơ",
-    "xem xét của lãnh đạo",
-    "cấp phép trung tâm ngoại ngữ, tin học",
-    "chuyển trường học sinh trung học phổ thông",
-    "công nhận trường đạt chuẩn quốc gia",
-    "cấp bản sao văn bằng, chứng chỉ",
-]
-FILLER = (
-    "Bộ phận Một cửa tiếp nhận hồ sơ, kiểm tra tính đầy đủ, hợp lệ và chuyển phòng chuyên môn "
-    "thẩm định; lãnh đạo phòng xem xét, trình Giám đốc Sở ký quyết định; văn thư vào sổ, trả kết "
-    "quả cho tổ chức, cá nhân theo đúng thời hạn quy định. "
-)
-
-
-def _text(a: int, d: int, v: int) -> str:
-    topic = TOPICS[d % len(TOPICS)]
-    return f"Quy trình {topic} của Sở {a}, lần ban hành {v}. " + FILLER * 12
 
 
 def seed() -> tuple[Document, Document, User, User]:
-    agencies, divisions = province_with_issued_plans(AGENCIES, (2026,))
-    decisions = IssuingDecision.objects.bulk_create(
-        IssuingDecision(
-            agency=agency,
-            number=f"{v}/QĐ-S{a}",
-            issued_on=datetime.date(2022 + v, 3, 1),
-            effective_on=datetime.date(2022 + v, 3, 1),
-            title="Ban hành tài liệu",
-            issuer_name=f"SỞ {a}",
-            signer_position="GIÁM ĐỐC",
-            signer_name="Giám đốc",
-            registered_from_paper=True,
-        )
-        for a, agency in enumerate(agencies)
-        for v in range(1, VERSIONS + 1)
-    )
-    decision = {(d.agency_id, int(d.number.split("/")[0])): d for d in decisions}
-    docs = Document.objects.bulk_create(
-        (
-            Document(
-                agency=agency,
-                owner_unit=divisions[agency.pk][d % 6],
-                kind="work_procedure" if d % 5 else "system_procedure",
-                code=f"QT-{d + 1:03d}",
-                title=f"Quy trình {TOPICS[d % len(TOPICS)]} ({d + 1})",
-                is_tthc=bool(d % 2),
-                tthc_field="Giáo dục" if d % 2 else "",
-            )
-            for agency in agencies
-            for d in range(DOCS)
-        ),
-        batch_size=2000,
-    )
-    agency_index = {agency.pk: a for a, agency in enumerate(agencies)}
-    versions = []
-    for n, doc in enumerate(docs):
-        a, d = agency_index[doc.agency_id], n % DOCS
-        for v in range(1, VERSIONS + 1):
-            text = _text(a, d, v)
-            versions.append(
-                DocumentVersion(
-                    document=doc,
-                    issue_no=v,
-                    status="in_force" if v == VERSIONS else "obsolete",
-                    content={"purpose": f"Mục đích {d}", "steps": []},
-                    file_name=f"QT-{d + 1:03d}-{v}.pdf",
-                    file_type="application/pdf",
-                    file_text=text,
-                    approved_on_paper=True,
-                    decision=decision[(doc.agency_id, v)],
-                    issued_on=datetime.date(2022 + v, 3, 1),
-                    effective_on=datetime.date(2022 + v, 3, 1),
-                )
-            )
-    DocumentVersion.objects.bulk_create(versions, batch_size=2000)
-    current = dict(
-        DocumentVersion.objects.filter(status="in_force").values_list("document_id", "pk")
-    )
-    for n, doc in enumerate(docs):
-        doc.current_version_id = current[doc.pk]
-        doc.status = "in_force"
-        doc.next_review_on = datetime.date(2027, 3, 1)
-        a = agency_index[doc.agency_id]
-        doc.search_text = fold(f"{doc.code}\n{doc.title}\n{_text(a, n % DOCS, VERSIONS)}")
-    Document.objects.bulk_update(
-        docs, ["current_version", "status", "next_review_on", "search_text"], batch_size=2000
-    )
-    ExternalDocument.objects.bulk_create(
-        (
-            ExternalDocument(
-                agency=agency,
-                number=f"{e}/2018/NĐ-CP",
-                title=f"Nghị định {e}",
-                search_text=fold(f"{e}/2018/NĐ-CP Nghị định {e}"),
-            )
-            for agency in agencies
-            for e in range(EXTERNAL)
-        ),
-        batch_size=2000,
-    )
-    single = Document.objects.create(
-        agency=agencies[0],
-        owner_unit=divisions[agencies[0].pk][0],
-        kind="guideline",
-        code="HD-ONE",
-        title="Hướng dẫn một lần ban hành",
-    )
-    only = DocumentVersion.objects.create(
-        document=single,
-        issue_no=1,
-        status="in_force",
-        content={"body": "x"},
-        approved_on_paper=True,
-        decision=decision[(agencies[0].pk, 1)],
-        issued_on=datetime.date(2023, 3, 1),
-    )
-    Document.objects.filter(pk=single.pk).update(status="in_force", current_version=only)
+    agencies, divisions = seeding.province_with_issued_plans(AGENCIES, (2026,))
+    doc, single = seeding.documents(agencies, divisions, DOCS, VERSIONS, EXTERNAL)
     iso = User.objects.create_user("iso", password="x", unit=agencies[0])
     RoleAssignment.objects.create(user=iso, role=Role.ISO_OFFICER, org_unit=agencies[0])
     overseer = User.objects.create_user("overseer", password="x", unit=agencies[-1])
@@ -173,9 +51,8 @@ def seed() -> tuple[Document, Document, User, User]:
     assert province is not None  # noqa: S101 - seeded under the province
     RoleAssignment.objects.create(user=overseer, role=Role.OVERSEER, org_unit=province)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # as autovacuum would after a bulk load
-            cursor.execute("ANALYZE")
-    return docs[0], single, iso, overseer
+        seeding.analyze()
+    return doc, single, iso, overseer
 
 
 def measure(client: Client, url: str) -> tuple[float, float, int]:

@@ -12,7 +12,6 @@ the number of tasks.
 
 from __future__ import annotations
 
-import datetime
 import os
 import statistics
 import sys
@@ -31,68 +30,22 @@ warnings.filterwarnings("ignore", message="No directory at")  # static files not
 
 django.setup()
 
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.seeding import province_with_issued_plans  # noqa: E402
+from bench import seeding  # noqa: E402
 from qms.accounts.models import Role, RoleAssignment, User  # noqa: E402
 from qms.audittrail.models import LogEntry  # noqa: E402
 from qms.planning.models import Plan, PlanTask  # noqa: E402
 
 AGENCIES, YEARS, TASKS, BIG, LOGS, RUNS = 200, (2024, 2025, 2026), 30, 200, 100_000, 15
-STATUSES = ["not_started", "in_progress", "done_reported", "done", "done", "cancelled"]
 
 
 def seed() -> tuple[Plan, Plan, User, User]:
-    tasks, links = [], []
-    agencies, divisions = province_with_issued_plans(AGENCIES, YEARS)
-    plans = list(Plan.objects.select_related("agency").order_by("pk"))
-    for plan in plans:
-        count = BIG if plan is plans[0] else TASKS
-        for n in range(1, count + 1):
-            tasks.append(
-                PlanTask(
-                    plan=plan,
-                    number=n,
-                    content=f"Nhiệm vụ {n} của kế hoạch {plan.year}",
-                    lead_text="Phòng",
-                    timing_text=f"Trước {1 + n % 28:02d}/{1 + n % 12:02d}/{plan.year}",
-                    timing_kind="deadline",
-                    status=STATUSES[n % len(STATUSES)],
-                    percent=(n * 7) % 100,
-                    due_date=datetime.date(plan.year, 1 + n % 12, 1 + n % 28),
-                )
-            )
-    PlanTask.objects.bulk_create(tasks, batch_size=2000)
-    through = PlanTask.lead_units.through
-    for task in PlanTask.objects.select_related("plan").only("id", "number", "plan__agency_id"):
-        division = divisions[task.plan.agency_id][task.number % 6]
-        links.append(through(plantask_id=task.pk, orgunit_id=division.pk))
-    through.objects.bulk_create(links, batch_size=5000)
-    small = Plan.objects.create(
-        agency=agencies[1],
-        year=2023,
-        status="issued",
-        issuer_name="S",
-        title="Kế hoạch nhỏ",
-        number="small/KH",
-    )
-    small_tasks = PlanTask.objects.bulk_create(
-        PlanTask(
-            plan=small,
-            number=n,
-            content=f"Việc {n}",
-            timing_text="Thường xuyên",
-            timing_kind="continuous",
-            status="in_progress",
-        )
-        for n in range(1, 21)
-    )
-    through.objects.bulk_create(
-        through(plantask_id=t.pk, orgunit_id=divisions[agencies[1].pk][0].pk) for t in small_tasks
-    )
+    agencies, divisions = seeding.province_with_issued_plans(AGENCIES, YEARS)
+    big = seeding.plan_tasks(divisions, TASKS, BIG)
+    small = seeding.small_plan(agencies[1], divisions[agencies[1].pk][0])
     leader = User.objects.create_user("leader", password="x", unit=agencies[0])
     RoleAssignment.objects.create(user=leader, role=Role.LEADER, org_unit=agencies[0])
     RoleAssignment.objects.create(user=leader, role=Role.LEADER, org_unit=agencies[1])
@@ -100,23 +53,8 @@ def seed() -> tuple[Plan, Plan, User, User]:
     RoleAssignment.objects.create(
         user=head, role=Role.UNIT_HEAD, org_unit=divisions[agencies[0].pk][0]
     )
-    ct = ContentType.objects.get_for_model(PlanTask)
-    LogEntry.objects.bulk_create(
-        (
-            LogEntry(
-                actor=leader,
-                action="planning.task.updated",
-                content_type=ct,
-                object_id=str(i),
-                object_repr=f"Nhiệm vụ {i}",
-                unit=agencies[i % AGENCIES],
-                changes={"status": ["not_started", "in_progress"]},
-            )
-            for i in range(LOGS)
-        ),
-        batch_size=5000,
-    )
-    return plans[0], small, leader, head
+    seeding.log_entries(leader, agencies, LOGS)
+    return big, small, leader, head
 
 
 def measure(client: Client, url: str) -> tuple[float, float, int]:
