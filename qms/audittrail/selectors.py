@@ -6,7 +6,6 @@ export and any API see the same rows.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
+from qms.core import keyset
 from qms.core.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -220,45 +220,17 @@ def logentry_list(
 
 # ---------------------------------------------------------------- keyset pages
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-_MICRO = datetime.timedelta(microseconds=1)
+LOG_ORDER = ("-created_at", "-id")
 
 
 def cursor_for(entry: LogEntry) -> str:
     """A page position: the entry's time in microseconds since 1970 (UTC) and its id."""
-    return f"{(entry.created_at - _EPOCH) // _MICRO}-{entry.pk}"
+    return keyset.cursor_for(entry, LOG_ORDER)
 
 
 def parse_cursor(value: str | None) -> tuple[datetime.datetime, int] | None:
     """The (time, id) in a cursor, or None when absent or malformed."""
-    if not value:
-        return None
-    micros, sep, pk = value.partition("-")
-    if not sep or not micros.isdigit() or not pk.isdigit():
-        return None
-    try:
-        return _EPOCH + int(micros) * _MICRO, int(pk)
-    except OverflowError:
-        return None
-
-
-@dataclasses.dataclass
-class KeysetPage:
-    """One page of entries, newest first, with the cursors of its neighbours."""
-
-    entries: list[LogEntry]
-    newer_cursor: str | None
-    older_cursor: str | None
-
-    def __iter__(self) -> Any:
-        return iter(self.entries)
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    @property
-    def has_other_pages(self) -> bool:
-        return bool(self.newer_cursor or self.older_cursor)
+    return keyset.parse_cursor(value, LOG_ORDER, LogEntry)  # type: ignore[return-value]
 
 
 def logentry_page(
@@ -267,35 +239,13 @@ def logentry_page(
     older: str | None = None,
     newer: str | None = None,
     size: int = PAGE_SIZE,
-) -> KeysetPage:
+) -> keyset.KeysetPage[LogEntry]:
     """The page of ``qs`` just older than ``older``, or just newer than ``newer``, or the first.
 
-    Keyset on (created_at, id), never OFFSET: a page costs the same at row 50 and row
-    5,000,000, and rows sharing a timestamp are ordered by id so none is skipped or
-    repeated. A malformed cursor reads as the first page.
+    Keyset on (created_at, id), never OFFSET (``qms.core.keyset``): a page costs the same
+    at row 50 and row 5,000,000. A malformed cursor reads as the first page.
     """
-    before = parse_cursor(older)
-    after = parse_cursor(newer) if before is None else None
-    if after is not None:
-        time, pk = after
-        window = qs.filter(Q(created_at__gt=time) | Q(created_at=time, id__gt=pk))
-        rows = list(window.order_by("created_at", "id")[: size + 1])
-        more_newer = len(rows) > size
-        entries = rows[:size][::-1]
-        more_older = True
-    else:
-        if before is not None:
-            time, pk = before
-            qs = qs.filter(Q(created_at__lt=time) | Q(created_at=time, id__lt=pk))
-        rows = list(qs.order_by("-created_at", "-id")[: size + 1])
-        more_older = len(rows) > size
-        entries = rows[:size]
-        more_newer = before is not None
-    return KeysetPage(
-        entries=entries,
-        newer_cursor=cursor_for(entries[0]) if entries and more_newer else None,
-        older_cursor=cursor_for(entries[-1]) if entries and more_older else None,
-    )
+    return keyset.keyset_page(qs, LOG_ORDER, older=older, newer=newer, size=size)
 
 
 # ---------------------------------------------------------------- readable changes
