@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qms.accounts import permissions
+from qms.core import keyset
 from qms.core.htmx import htmx_partial
 from qms.core.http import AuthedRequest
 from qms.core.models import OrgUnit
@@ -196,13 +197,27 @@ def outbox(request: AuthedRequest) -> HttpResponse:
         .annotate(n=Count("id"))
         .values_list("state", "n")
     )
-    page = Paginator(qs.select_related("recipient", "agency"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Keyset pages: the outbox only grows, and OFFSET would read every row before the page.
+    page = keyset.keyset_page(
+        qs.select_related("recipient", "agency"),
+        ("-created_at", "-id"),
+        older=request.GET.get("older"),
+        newer=request.GET.get("newer"),
+        size=PAGE_SIZE,
     )
+    filter_query = request.GET.copy()
+    for key in ("older", "newer", "page"):
+        filter_query.pop(key, None)
     return render(
         request,
         "notifications/outbox.html",
-        {"form": form, "page": page, "counts": counts, "states": State},
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "states": State,
+            "filter_query": filter_query.urlencode(),
+        },
     )
 
 
