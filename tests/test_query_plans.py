@@ -23,6 +23,7 @@ from django.db.models import OuterRef, Subquery
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from qms.accounts.models import User
 from qms.audittrail.models import LogEntry
 from qms.core.models import OrgUnit
 from qms.core.services import orgunit_create
@@ -179,7 +180,12 @@ def _seed_log_and_inbox(org: Any, personas: dict[str, Any], units: list[OrgUnit]
         ),
         batch_size=5000,
     )
-    people = list(personas.values())
+    # Most messages go to people of the other agencies, as in a province.
+    others = User.objects.bulk_create(
+        User(username=f"qp-{i}", unit=units[1 + i % AGENCIES], password="!")
+        for i in range(10 * AGENCIES)
+    )
+    people = list(personas.values()) + others
     start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     Notification.objects.bulk_create(
         (
