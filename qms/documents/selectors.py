@@ -56,17 +56,15 @@ def may_request_change(user: User, document: Document) -> bool:
     return permissions.can_any(user, action, document.distribution_units.all())
 
 
-# The big texts a page that only shows a document never reads.
-BIG_TEXTS = ("search_text", "current_version__file_text", "current_version__content")
-
-
-def get_document_for_user(user: User, pk: int, *, for_reading: bool = False) -> Document:
+def get_document_for_user(user: User, pk: int) -> Document:
     """A document the user may see: 404 outside the user's agencies or for a stranger's
-    draft that was never in force. ``for_reading``: without the big texts (a page)."""
-    qs = Document.objects.visible_to(user).select_related(
-        "agency", "owner_unit", "parent", "current_version", "current_version__decision"
+    draft that was never in force."""
+    document = get_object_or_404(
+        Document.objects.visible_to(user).select_related(
+            "agency", "owner_unit", "parent", "current_version", "current_version__decision"
+        ),
+        pk=pk,
     )
-    document = get_object_or_404(qs.defer(*BIG_TEXTS) if for_reading else qs, pk=pk)
     if document.status == Document.Status.DRAFT and not sees_drafts(user, document):
         raise Http404
     return document
@@ -264,9 +262,7 @@ def approved_versions(agency: OrgUnit) -> QuerySet[DocumentVersion]:
 def document_page(user: User, document: Document) -> dict[str, Any]:
     """Everything the document page shows, in a fixed number of queries."""
     drafts = sees_drafts(user, document)
-    versions = document.versions.select_related("author", "reviewer", "approver", "decision").defer(
-        "file_text", "content"
-    )
+    versions = document.versions.select_related("author", "reviewer", "approver", "decision")
     if not drafts:
         versions = versions.filter(status__in=[S.IN_FORCE, S.OBSOLETE])
     current = document.current_version

@@ -78,7 +78,10 @@ def document_list(request: AuthedRequest) -> HttpResponse:
     filters = document_filters(request)
     # The big texts (search text, file text, content) are not shown in the list.
     qs = selectors.document_list(request.user, filters).defer(
-        *selectors.BIG_TEXTS, "current_version__change_description"
+        "search_text",
+        "current_version__file_text",
+        "current_version__content",
+        "current_version__change_description",
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     agencies = selectors.agencies_for(request.user)
@@ -195,7 +198,7 @@ def next_code(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    document = selectors.get_document_for_user(user, pk, for_reading=True)
+    document = selectors.get_document_for_user(user, pk)
     ctx = selectors.document_page(user, document)
     owner = document.owner_unit
     ctx.update(
