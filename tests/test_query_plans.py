@@ -240,6 +240,7 @@ def test_main_pages_read_big_tables_through_indexes(org, personas, client_as) ->
         ("iso_office", reverse("documents:document_list")),
         ("iso_office", reverse("documents:document_detail", args=[document.pk])),
         ("leader", reverse("notifications:inbox")),
+        ("agency_admin", reverse("notifications:outbox")),
         ("leader", reverse("objectives:dashboard")),
     ]
     shapes: collections.Counter[str] = collections.Counter()
