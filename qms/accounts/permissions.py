@@ -211,19 +211,24 @@ def unit_scope_q(user: User | AnonymousUser, action: str, prefix: str = "") -> Q
 
 
 def agency_scope_q_for_reading(user: User | AnonymousUser, action: str, field: str = "agency") -> Q:
-    """For reading only: a filter on agency-wide records (``field`` is the FK to the agency)."""
+    """For reading only: a filter on agency-wide records (``field`` is the FK to the agency).
+
+    One ``IN (subquery)`` on the record's own column rather than an OR across a join, so
+    PostgreSQL reads the records through their agency index instead of scanning them."""
+    from qms.core.models import OrgUnit
+
     allowed = roles_for(action)
     if getattr(user, "is_superuser", False) and user.is_active:
         return Q()
-    q = unit_scope_q(user, action, prefix=f"{field}__")
+    scope = unit_scope_q(user, action)
     agencies = {
         a.org_unit.agency_id
         for a in _assignments(user)
         if a.role in allowed and a.org_unit.agency_id
     }
     if agencies:
-        q |= Q(**{f"{field}_id__in": sorted(agencies)})
-    return q
+        scope |= Q(pk__in=sorted(agencies))
+    return Q(**{f"{field}_id__in": OrgUnit.objects.filter(scope).values("pk")})
 
 
 def personal_unit_ids(user: User | AnonymousUser, action: str) -> list[int]:

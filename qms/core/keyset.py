@@ -264,6 +264,11 @@ class KeysetPage(Generic[T]):
         return bool(self.rows)
 
     @property
+    def object_list(self) -> list[T]:
+        """The rows, under the name Django's ``Page`` gives them."""
+        return self.rows
+
+    @property
     def has_other_pages(self) -> bool:
         return bool(self.newer_cursor or self.older_cursor)
 

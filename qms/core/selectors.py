@@ -43,17 +43,17 @@ def _compute_agency_ids(user: User, action: str) -> list[int]:
     if user.is_superuser:
         return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY).values_list("pk", flat=True))
     ids: set[int] = set()
-    for unit in OrgUnit.objects.filter(permissions.unit_scope_q(user, action)).only(
-        "pk", "kind", "agency_id", "path"
-    ):
-        if unit.kind == OrgUnit.Kind.AGENCY:
-            ids.add(unit.pk)
-        elif unit.agency_id:
-            ids.add(unit.agency_id)
-        if unit.kind == OrgUnit.Kind.PROVINCE:
+    # Tuples, not model instances: a role over the province spans every unit in it.
+    scope = OrgUnit.objects.filter(permissions.unit_scope_q(user, action))
+    for pk, kind, agency_id, path in scope.values_list("pk", "kind", "agency_id", "path"):
+        if kind == OrgUnit.Kind.AGENCY:
+            ids.add(pk)
+        elif agency_id:
+            ids.add(agency_id)
+        if kind == OrgUnit.Kind.PROVINCE:
             ids |= set(
-                OrgUnit.objects.filter(
-                    kind=OrgUnit.Kind.AGENCY, path__startswith=unit.path
-                ).values_list("pk", flat=True)
+                OrgUnit.objects.filter(kind=OrgUnit.Kind.AGENCY, path__startswith=path).values_list(
+                    "pk", flat=True
+                )
             )
     return sorted(ids)

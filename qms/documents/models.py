@@ -270,6 +270,12 @@ class Document(models.Model):
             models.Index(fields=["agency", "kind", "code"], name="doc_agency_kind_code"),
             # Dashboard: reviews falling due.
             models.Index(fields=["agency", "next_review_on"], name="doc_agency_review"),
+            # Master list's field filter: the TTHC fields in use, without reading every row.
+            models.Index(
+                fields=["agency", "tthc_field"],
+                name="doc_agency_tthc_field",
+                condition=~Q(tthc_field=""),
+            ),
         ]
 
     def __str__(self) -> str:

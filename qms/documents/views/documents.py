@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -57,21 +60,45 @@ def home(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _options(choices: Iterable[tuple[object, str]], selected: object) -> SafeString:
+    """``<option>`` elements for a filter dropdown, built once in Python: a province's
+    units are a thousand options, too many for a template loop on every request."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, SELECTED if value == selected else "", label) for value, label in choices),
+    )
+
+
+SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
+
+
 @require_GET
 def document_list(request: AuthedRequest) -> HttpResponse:
     filters = document_filters(request)
-    qs = selectors.document_list(request.user, filters)
+    # The big texts (search text, file text, content) are not shown in the list.
+    qs = selectors.document_list(request.user, filters).defer(
+        "search_text",
+        "current_version__file_text",
+        "current_version__content",
+        "current_version__change_description",
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     agencies = selectors.agencies_for(request.user)
+    agency_choices = [(a.pk, a.display_name) for a in agencies.only("pk", "name", "short_name")]
+    units = (
+        OrgUnit.objects.filter(agency__in=agencies, archived_at__isnull=True)
+        .order_by("path")
+        .values_list("pk", "short_name", "name")
+    )
     ctx = {
         "page": page,
         "filters": filters,
         "kinds": Document.Kind.choices,
         "statuses": Document.Status.choices,
-        "agencies": agencies,
-        "units": OrgUnit.objects.filter(agency__in=agencies, archived_at__isnull=True).order_by(
-            "path"
-        ),
+        "agency_count": len(agency_choices),
+        "agency_options": _options(agency_choices, filters.agency),
+        "unit_options": _options(((pk, short or name) for pk, short, name in units), filters.unit),
         "tthc_fields": selectors.tthc_fields(request.user),
         "query_string": request.GET.urlencode(),
         "can_create": permissions.has_any_role(request.user, "documents.edit"),

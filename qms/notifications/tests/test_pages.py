@@ -123,6 +123,25 @@ def test_outbox_queries_do_not_grow_and_webhook_rows_show_the_agency(
     assert org.agency.display_name in content
 
 
+def test_outbox_pages_by_keyset_show_every_message_once(client_as, org, personas):
+    _outgoing(org, personas, 60)  # many share a created_at: ties are ordered by id
+    client = client_as("agency_admin")
+    url = reverse("notifications:outbox")
+    response = client.get(url, {"state": State.DEAD})
+    seen = [n.pk for n in response.context["page"]]
+    assert len(seen) == 25
+    assert "older=" in response.content.decode()
+    while response.context["page"].older_cursor:
+        cursor = response.context["page"].older_cursor
+        response = client.get(url, {"state": State.DEAD, "older": cursor})
+        seen += [n.pk for n in response.context["page"]]
+    expected = Notification.objects.filter(state=State.DEAD, agency=org.agency)
+    assert seen == list(expected.order_by("-created_at", "-id").values_list("pk", flat=True))
+    back = client.get(url, {"state": State.DEAD, "newer": response.context["page"].newer_cursor})
+    assert [n.pk for n in back.context["page"]] == seen[25:50]
+    assert client.get(url, {"older": "garbage"}).context["page"].newer_cursor is None
+
+
 def test_email_timeout_comes_from_the_email_url_or_the_environment():
     import os
     import subprocess
