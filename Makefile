@@ -81,7 +81,7 @@ bench: $(STAMP)
 # Every main page under HTTP load (gunicorn, wrk) next to the admin changelist and the floor.
 # BENCH_HTTP_ARGS="--db both --scale 1 10" for PostgreSQL too and a tenfold province.
 bench-http: $(STAMP)
-	$(PY) bench/http_bench.py $(BENCH_HTTP_ARGS)
+	$(PY) bench/http.py $(BENCH_HTTP_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

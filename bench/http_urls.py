@@ -1,6 +1,6 @@
 """bench.urls (the application and the floor page) plus a bench-only admin site with the
 changelists eISO's admin does not register (documents, external documents, notifications),
-so every list page of bench/http_bench.py has an admin changelist over the same rows to compare
+so every list page of bench/http.py has an admin changelist over the same rows to compare
 with. Superusers only, read-only, never in the application's URLs."""
 
 from typing import Any

@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# Run as a script, this folder is sys.path[0]: the repository takes its place, so that
+# bench/http.py does not stand for the standard library's http.
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)
+else:
+    sys.path.insert(0, str(ROOT))
 DB = ROOT / "bench" / "outbox_crash.sqlite3"
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 30

@@ -1,4 +1,4 @@
-"""Production settings over plain HTTP on localhost, for bench/http_bench.py.
+"""Production settings over plain HTTP on localhost, for bench/http.py.
 
 Everything production hardens stays (DEBUG off, manifest static files, CSP, the middleware),
 except what needs HTTPS or a real host name: no redirect to https, cookies not marked
@@ -23,7 +23,7 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 EISO_MFA_REQUIRED_FOR_ADMINS = False
 ROOT_URLCONF = "bench.http_urls"
-# collectstatic fills it before gunicorn starts (bench/http_bench.py); shared by the driver's
+# collectstatic fills it before gunicorn starts (bench/http.py); shared by the driver's
 # in-process measurements, so both serve the same manifest.
 STATIC_ROOT = Path(
     os.environ.get("BENCH_STATIC_ROOT", Path(tempfile.gettempdir()) / "eiso-bench-static")

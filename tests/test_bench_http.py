@@ -1,4 +1,4 @@
-"""bench/http_bench.py's page list on a tiny seed, in process: every page it measures answers
+"""bench/http.py's page list on a tiny seed, in process: every page it measures answers
 200 to the user it measures it as, so the list cannot rot when a URL or a view changes."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from bench import http_bench as bench_http
+from bench import http as bench_http
 
 TINY = bench_http.Scale(
     agencies=2,

@@ -7,10 +7,10 @@ process (Django test client, median of ``--runs``, query count), and through gun
 wrk is absent). Prints one table per database and scale and writes it as JSON under
 bench/results/.
 
-    .venv/bin/python bench/http_bench.py                         # SQLite, 1x
-    .venv/bin/python bench/http_bench.py --db both --scale 1 10  # SQLite and PostgreSQL, 1x and 10x
-    .venv/bin/python bench/http_bench.py --skip-seed --pages floor "task table" --duration 5
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/eiso_http .venv/bin/python bench/http_bench.py --db postgres
+    .venv/bin/python bench/http.py                         # SQLite, 1x
+    .venv/bin/python bench/http.py --db both --scale 1 10  # SQLite and PostgreSQL, 1x and 10x
+    .venv/bin/python bench/http.py --skip-seed --pages floor "task table" --duration 5
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/eiso_http .venv/bin/python bench/http.py --db postgres
 
 1x is the plan bench's province (200 agencies, 18,190 tasks, 100,000 log entries), the
 document bench's documents (100 agencies x 200 documents x 4 versions) and the objectives
@@ -24,7 +24,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# Run as a script, this folder is sys.path[0]: the repository takes its place, so that
+# bench/http.py does not stand for the standard library's http.
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)
+else:
+    sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
