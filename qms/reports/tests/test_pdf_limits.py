@@ -208,8 +208,9 @@ def test_real_soffice_is_killed_on_timeout_with_nothing_left(
     from qms.reports.tests.test_nd30 import seed_plan_data
 
     settings.PDF_LOCK_DIR = str(tmp_path / "locks")
+    # A warm LibreOffice converts this page in under a second: the limit is far below that.
     with pytest.raises(PdfConversionError, match="longer than"):
-        docx_to_pdf(build_official_docx(data=seed_plan_data()), timeout=0.8)
+        docx_to_pdf(build_official_docx(data=seed_plan_data()), timeout=0.1)
 
     assert _work_dirs(scratch) == []
     time.sleep(0.3)
