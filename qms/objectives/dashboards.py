@@ -299,10 +299,17 @@ def dashboard_units(agency: OrgUnit) -> list[OrgUnit]:
 
 
 def department(
-    agency: OrgUnit, period: Period, today: datetime.date, *, with_trends: bool = True
+    agency: OrgUnit,
+    period: Period,
+    today: datetime.date,
+    *,
+    with_trends: bool = True,
+    with_owners: bool = True,
 ) -> Dashboard:
     """Every unit's objectives of ``period`` with their lights, the matrix units ×
-    agency objectives, and the trend of each agency indicator. Six queries."""
+    agency objectives, and the trend of each agency indicator. Six queries.
+    ``with_owners`` joins each objective's owners and the objective it contributes to
+    (the exports print them; the dashboard and matrix pages do not)."""
     units = dashboard_units(agency)
     sets = {
         s.unit_id: s
@@ -310,7 +317,10 @@ def department(
     }
     objectives = with_points(
         Objective.objects.filter(objective_set__in=list(sets.values()))
-        .select_related("objective_set__unit", "owner_unit", "owner", "contributes_to")
+        .select_related(
+            "objective_set__unit",
+            *(("owner_unit", "owner", "contributes_to") if with_owners else ()),
+        )
         .order_by("objective_set_id", "order", "id")
     )
     rows = build_rows(objectives, period, today)
