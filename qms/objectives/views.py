@@ -100,7 +100,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 def dashboard(request: AuthedRequest) -> HttpResponse:
     """The department's objectives of a period: lights, a chart per indicator, the units."""
     context = _period_context(request)
-    data = dashboards.department(context["agency"], context["period"], _today())
+    data = dashboards.department(context["agency"], context["period"], _today(), with_owners=False)
     return render(
         request,
         "objectives/dashboard.html",
@@ -112,7 +112,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 def matrix(request: AuthedRequest) -> HttpResponse:
     """Units × the department's objectives, each cell coloured by its traffic light."""
     context = _period_context(request)
-    data = dashboards.department(context["agency"], context["period"], _today(), with_trends=False)
+    data = dashboards.department(
+        context["agency"], context["period"], _today(), with_trends=False, with_owners=False
+    )
     return render(
         request,
         "objectives/matrix.html",
