@@ -130,3 +130,20 @@ def test_entry_changes_skips_fields_that_read_the_same(org) -> None:
     )
     with translation.override("en"):
         assert [tuple(c) for c in entry_changes(entry)] == [("Code", "", "X")]
+
+
+@pytest.mark.django_db
+def test_changes_html_escapes_what_users_typed(org) -> None:
+    entry = logentry_create(
+        actor=None,
+        action="core.unit.updated",
+        obj=org.div_a,
+        unit=org.div_a,
+        before={"name": "<script>alert(1)</script>"},
+        after={"name": '"><img src=x onerror=alert(2)>'},
+    )
+    html = render("{{ entry|changes_html }}", entry=entry)
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<del>" in html and "<ins>" in html
