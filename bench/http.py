@@ -10,6 +10,7 @@ bench/results/.
     .venv/bin/python bench/http.py                         # SQLite, 1x
     .venv/bin/python bench/http.py --db both --scale 1 10  # SQLite and PostgreSQL, 1x and 10x
     .venv/bin/python bench/http.py --skip-seed --pages floor "task table" --duration 5
+    .venv/bin/python bench/http.py --db postgres --skip-seed --pages dashboard --profile 20
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/eiso_http .venv/bin/python bench/http.py --db postgres
 
 1x is the plan bench's province (200 agencies, 18,190 tasks, 100,000 log entries), the
@@ -273,6 +274,29 @@ def measure_in_process(page: Page, client: Any, runs: int) -> Result:
     return result
 
 
+def profile_in_process(page: Page, client: Any, runs: int) -> None:
+    """cProfile over ``runs`` requests of one page (after one to warm up): the functions
+    that cost the most, by own time and with what they call, to find the work to move."""
+    import cProfile
+    import io
+    import pstats
+
+    client.get(page.url)
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(page.url)
+    profiler.disable()
+    per = (time.perf_counter() - t0) * 1000 / runs
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
+    print(f"\n=== {page.name} ({page.url}): {per:.1f} ms per request under the profiler")
+    print(out.getvalue())
+
+
 # Measuring through gunicorn ---------------------------------------------------------------
 
 
@@ -411,6 +435,10 @@ def run_one(args: argparse.Namespace, db: str, factor: float) -> list[Result]:
     call_command("collectstatic", interactive=False, verbosity=0)
     chosen = choose(pages(), args.pages)
     as_user = clients()
+    if args.profile:
+        for page in chosen:
+            profile_in_process(page, as_user[page.user], args.profile)
+        return []
     results = {p.name: measure_in_process(p, as_user[p.user], args.runs) for p in chosen}
     connection.close()
     if args.duration > 0:
@@ -583,6 +611,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--conn-max-age", type=int, help="keep database connections open this many seconds"
     )
+    parser.add_argument(
+        "--profile", type=int, metavar="N", help="profile N requests of each page, no load"
+    )
     parser.add_argument("--markdown", type=Path, help="print a results file as Markdown")
     parser.add_argument("--one", nargs=2, metavar=("DB", "SCALE"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -596,6 +627,8 @@ def main(argv: list[str]) -> None:
     if args.one:  # a child: one database, one scale (Django is set up once per process)
         db, factor = args.one[0], float(args.one[1])
         results = run_one(args, db, factor)
+        if args.profile:
+            return
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
         RESULTS.mkdir(exist_ok=True)
         out = RESULTS / f"http-{db}-{factor:g}x-{stamp}.json"
