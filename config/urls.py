@@ -10,6 +10,8 @@ urlpatterns = [
     path("plans/", include("qms.planning.urls")),
     path("documents/", include("qms.documents.urls")),
     path("objectives/", include("qms.objectives.urls")),
+    path("nonconformities/", include("qms.nonconformities.urls")),
+    path("audits/", include("qms.audits.urls")),
     path("audit-log/", include("qms.audittrail.urls")),
     path("notifications/", include("qms.notifications.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "qms.planning",
     "qms.documents",
     "qms.objectives",
+    "qms.nonconformities",
+    "qms.audits",
     "qms.reports",
     "qms.notifications",
     "qms.demo",

@@ -79,6 +79,21 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "objectives.review": frozenset({R.ISO_OFFICER}),
     "objectives.approve": frozenset({R.LEADER}),
     "objectives.manage_settings": frozenset({R.ISO_OFFICER, R.AGENCY_ADMIN}),
+    # nonconformities and corrective action (decided on the NC's responsible unit)
+    "nonconformities.view": READ_ROLES,
+    "nonconformities.raise": frozenset({R.ISO_OFFICER, R.AUDITOR, R.UNIT_HEAD, R.LEADER}),
+    "nonconformities.analyse": frozenset({R.UNIT_HEAD, R.ISO_OFFICER}),
+    "nonconformities.act": frozenset({R.UNIT_HEAD, R.STAFF, R.ISO_OFFICER}),
+    "nonconformities.verify": frozenset({R.ISO_OFFICER, R.AUDITOR, R.LEADER}),
+    "nonconformities.manage_settings": frozenset({R.ISO_OFFICER, R.AGENCY_ADMIN}),
+    # internal audit (programme on the agency; an audit on its audited units)
+    "audits.view": READ_ROLES,
+    "audits.manage_programme": frozenset({R.ISO_OFFICER}),
+    "audits.approve_programme": frozenset({R.LEADER}),
+    "audits.manage_auditors": frozenset({R.ISO_OFFICER, R.AGENCY_ADMIN}),
+    "audits.conduct": frozenset({R.AUDITOR, R.ISO_OFFICER}),
+    "audits.acknowledge": frozenset({R.UNIT_HEAD}),
+    "audits.manage_settings": frozenset({R.ISO_OFFICER, R.AGENCY_ADMIN}),
 }
 
 # The only actions the agency-wide helpers below may be asked: seeing, never changing.
@@ -88,6 +103,8 @@ READ_ACTIONS = frozenset(
         "planning.view_plan",
         "documents.view",
         "objectives.view",
+        "nonconformities.view",
+        "audits.view",
         "notifications.view_policy",
         # the weekly summary is a download of the agency's plan tasks: reading only
         "notifications.weekly_summary",

@@ -1,0 +1,1 @@
+"""Internal audit: the models."""

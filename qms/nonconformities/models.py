@@ -1,0 +1,1 @@
+"""Nonconformities and corrective action: the models."""
