@@ -1,18 +1,26 @@
 """Per-row values of the task tables, computed once in Python rather than by template
 tags and lookups repeated on every row (a plan's table has hundreds of rows).
 
-Each helper sets plain attributes on the tasks it is given and returns them:
-``url`` (the task's page), ``badge`` (the status badge, overdue included) and, where
-asked, ``lead_names`` / ``partner_names`` (display names of the linked units).
+``decorate`` sets plain attributes on the tasks it is given and returns them: ``url`` (the
+task's page), ``badge`` (the status badge, overdue included) and, where asked,
+``lead_names`` / ``partner_names`` (display names of the linked units). The ``*_rows``
+functions render a table's rows in Python, the markup the row templates had, every value a
+user typed escaped (``_row``, as ``format_html`` does).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+import html
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Model
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from qms.core.templatetags.qms import task_status_badge
 
@@ -20,9 +28,41 @@ if TYPE_CHECKING:
     from qms.planning.models import PlanTask
 
 
+# What the task tables read of a task (no plan, no agency, no unused text).
+ROW_FIELDS = (
+    "id",
+    "plan",
+    "number",
+    "content",
+    "lead_text",
+    "partner_text",
+    "timing_text",
+    "timing_kind",
+    "timing_flagged",
+    "start_date",
+    "due_date",
+    "percent",
+    "status",
+)
+
+
 def task_url_maker() -> str:
     """The task page's URL with ``{}`` for the id: one ``reverse()`` for the whole table."""
     return reverse("planning:task_detail", kwargs={"pk": 0}).removesuffix("0/") + "{}/"
+
+
+def unit_names(links: type[Model], task_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Display names of the units linked to each task through ``links`` (the lead or
+    partner through table), in the units' order: one query of plain values."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        links.objects.filter(plantask_id__in=task_ids)  # type: ignore[attr-defined]
+        .order_by("orgunit__path", "orgunit_id")
+        .values_list("plantask_id", "orgunit__short_name", "orgunit__name")
+    )
+    for task_id, short_name, name in rows:
+        names.setdefault(task_id, []).append(short_name or name)
+    return names
 
 
 def decorate(
@@ -33,10 +73,15 @@ def decorate(
     partners: bool = False,
 ) -> list[PlanTask]:
     """The tasks with ``url`` and ``badge`` set, and the lead or partner units' names if
-    asked (read from their prefetched units)."""
+    asked (one values query each, no unit instances)."""
+    from qms.planning.models import PlanTask
+
     url = task_url_maker()
     badges: dict[str, str] = {}
     rows = list(tasks)
+    ids = [t.pk for t in rows]
+    lead_names = unit_names(PlanTask.lead_units.through, ids) if leads and ids else {}
+    partner_names = unit_names(PlanTask.partner_units.through, ids) if partners and ids else {}
     for task in rows:
         key = task.display_status(today)
         if key not in badges:
@@ -44,7 +89,121 @@ def decorate(
         task.badge = badges[key]  # type: ignore[attr-defined]
         task.url = url.format(task.pk)  # type: ignore[attr-defined]
         if leads:
-            task.lead_names = [u.display_name for u in task.lead_units.all()]  # type: ignore[attr-defined]
+            task.lead_names = lead_names.get(task.pk, [])  # type: ignore[attr-defined]
         if partners:
-            task.partner_names = [u.display_name for u in task.partner_units.all()]  # type: ignore[attr-defined]
+            task.partner_names = partner_names.get(task.pk, [])  # type: ignore[attr-defined]
     return rows
+
+
+def _esc(value: Any) -> str:
+    """``conditional_escape`` without its lazy-string wrapper (called for every cell):
+    safe strings (badges, rendered panels) as they are, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+def _row(template: str, *values: Any) -> str:
+    """``format_html`` for one row: every value escaped unless already safe."""
+    return template.format(*map(_esc, values))
+
+
+def dmy(value: datetime.date | None) -> str:
+    """``{{ value|date:"d/m/Y" }}``: "" for no date."""
+    return "" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def _flag(task: PlanTask, icon: str) -> str:
+    return icon if task.timing_flagged else ""
+
+
+def _flag_icon() -> SafeString:
+    return format_html(
+        ' <i class="bi bi-exclamation-triangle text-warning" title="{}"></i>',
+        _("Dates need checking"),
+    )
+
+
+def _names(names: list[str], fallback: str) -> SafeString:
+    if not names:
+        return mark_safe(_esc(fallback))  # noqa: S308 - escaped
+    return mark_safe("".join(f'<span class="d-block">{_esc(n)}</span>' for n in names))  # noqa: S308 - escaped
+
+
+def task_table_rows(tasks: Iterable[Any]) -> SafeString:
+    """The plan's task table rows (``_task_table.html``), decorated with lead and partner
+    names."""
+    flag = _flag_icon()
+    parts = []
+    for t in tasks:
+        due = dmy(t.due_date) or "—"
+        dates = f"{dmy(t.start_date)} – {due}" if t.start_date else due
+        parts.append(
+            _row(
+                '<tr><td class="text-center fw-semibold">{}</td>'
+                '<td class="min-w-18"><a href="{}">{}</a></td>'
+                '<td class="small">{}</td><td class="small">{}</td>'
+                '<td class="small">{}{}</td><td class="text-nowrap small">{}</td>'
+                '<td class="min-w-7"><div class="d-flex align-items-center gap-2">'
+                '<div class="progress flex-grow-1"><div class="progress-bar" data-width="{}">'
+                '</div></div><span class="small">{}%</span></div></td><td>{}</td></tr>',
+                t.number,
+                t.url,
+                Truncator(t.content).chars(160),
+                _names(t.lead_names, t.lead_text),
+                _names(t.partner_names, t.partner_text),
+                t.timing_text,
+                _flag(t, flag),
+                dates,
+                t.percent,
+                t.percent,
+                t.badge,
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped by _row
+
+
+def appendix_rows(tasks: Iterable[Any], panel_row: Callable[[Any], str]) -> SafeString:
+    """The plan's appendix rows (``plan_detail.html``); ``panel_row(task)`` gives the other
+    areas' lines under a task's content (already rendered, safe)."""
+    flag = _flag_icon()
+    parts = [
+        _row(
+            '<tr><td class="text-center">{}</td><td><a class="text-reset" href="{}">{}</a>{}</td>'
+            '<td>{}</td><td>{}</td><td class="text-center">{}{}</td>'
+            '<td class="no-print">{}</td></tr>',
+            t.number,
+            t.url,
+            t.content,
+            panel_row(t),
+            t.lead_text,
+            t.partner_text,
+            t.timing_text,
+            _flag(t, flag),
+            t.badge,
+        )
+        for t in tasks
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped by _row
+
+
+def my_task_rows(tasks: Iterable[Any]) -> SafeString:
+    """The rows of "My tasks", decorated with lead names, their plan loaded."""
+    parts = [
+        _row(
+            '<tr><td class="text-nowrap small">{}</td><td class="text-center">{}</td>'
+            '<td><a href="{}">{}</a></td><td class="small">{}</td><td class="small">{}</td>'
+            '<td class="text-nowrap">{}</td><td>{}%</td><td>{}</td></tr>',
+            t.plan.number or t.plan.year,
+            t.number,
+            t.url,
+            Truncator(t.content).chars(140),
+            ", ".join(t.lead_names),
+            t.timing_text,
+            dmy(t.due_date) or "—",
+            t.percent,
+            t.badge,
+        )
+        for t in tasks
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped by _row

@@ -134,7 +134,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
     # The appendix shows the tasks' own texts (lead, partners, timing as written), so no
     # linked units are read; the plan instance is shared by every row.
-    tasks = task_rows.decorate(plan.tasks.order_by("number"), _today())
+    tasks = task_rows.decorate(plan.tasks.order_by("number").only(*task_rows.ROW_FIELDS), _today())
     return render(
         request,
         "planning/plan_detail.html",
@@ -363,8 +363,9 @@ def task_list(request: AuthedRequest, pk: int) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
+    # The table reads the tasks' own fields; the units' names come as values (rows.py).
     qs = selectors.filter_tasks(
-        selectors.task_queryset().filter(plan=plan), today=_today(), **filters
+        PlanTask.objects.filter(plan=plan).only(*task_rows.ROW_FIELDS), today=_today(), **filters
     )
     sort = filters.get("sort", "number")
     # Seek pages (no OFFSET, no COUNT): the filters stay in the query string, cursors move.
@@ -385,6 +386,7 @@ def task_list(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form,
         "sort": sort,
         "filter_query": filter_query.urlencode(),
+        "rows_html": task_rows.task_table_rows(page.rows),
     }
     template = (
         "planning/partials/_task_table.html" if htmx_partial(request) else "planning/task_list.html"
@@ -629,12 +631,20 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
     units = OrgUnit.objects.filter(pk__in=unit_ids).order_by("name")
     unit_param = request.GET.get("unit", "")
     chosen = units.filter(pk=unit_param).first() if unit_param.isdigit() else None
-    qs = selectors.my_tasks(user, unit_ids={chosen.pk} if chosen else unit_ids)
+    qs = (
+        selectors.my_tasks(user, unit_ids={chosen.pk} if chosen else unit_ids)
+        # The rows show the plan's number or year and the lead names (values, rows.py).
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("plan")
+        .only(*task_rows.ROW_FIELDS, "plan__number", "plan__year")
+    )
     show = request.GET.get("show", "open")
     if show == "open":
         qs = qs.open()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = task_rows.decorate(page.object_list, _today(), leads=True)
+    rows_html = task_rows.my_task_rows(page.object_list)
     return render(
         request,
         "planning/my_tasks.html",
@@ -645,6 +655,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
             "chosen": chosen,
             "show": show,
             "today": _today(),
+            "rows_html": rows_html,
         },
     )
 
