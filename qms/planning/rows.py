@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import datetime
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from qms.core.templatetags.qms import task_status_badge
+from qms.planning.models import PlanTask
+from qms.planning.selectors import unit_names
 
 if TYPE_CHECKING:
-    from qms.planning.models import PlanTask
+    from qms.planning.models import ProgressUpdate
 
 
 # What the task tables read of a task (no plan, no agency, no unused text).
@@ -51,20 +53,6 @@ def task_url_maker() -> str:
     return reverse("planning:task_detail", kwargs={"pk": 0}).removesuffix("0/") + "{}/"
 
 
-def unit_names(links: type[Model], task_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Display names of the units linked to each task through ``links`` (the lead or
-    partner through table), in the units' order: one query of plain values."""
-    names: dict[int, list[str]] = {}
-    rows = (
-        links.objects.filter(plantask_id__in=task_ids)  # type: ignore[attr-defined]
-        .order_by("orgunit__path", "orgunit_id")
-        .values_list("plantask_id", "orgunit__short_name", "orgunit__name")
-    )
-    for task_id, short_name, name in rows:
-        names.setdefault(task_id, []).append(short_name or name)
-    return names
-
-
 def decorate(
     tasks: Iterable[PlanTask],
     today: datetime.date,
@@ -74,14 +62,12 @@ def decorate(
 ) -> list[PlanTask]:
     """The tasks with ``url`` and ``badge`` set, and the lead or partner units' names if
     asked (one values query each, no unit instances)."""
-    from qms.planning.models import PlanTask
-
     url = task_url_maker()
     badges: dict[str, str] = {}
     rows = list(tasks)
     ids = [t.pk for t in rows]
-    lead_names = unit_names(PlanTask.lead_units.through, ids) if leads and ids else {}
-    partner_names = unit_names(PlanTask.partner_units.through, ids) if partners and ids else {}
+    lead_names = unit_names(PlanTask.lead_units.through, ids) if leads else {}
+    partner_names = unit_names(PlanTask.partner_units.through, ids) if partners else {}
     for task in rows:
         key = task.display_status(today)
         if key not in badges:
@@ -207,3 +193,54 @@ def my_task_rows(tasks: Iterable[Any]) -> SafeString:
         for t in tasks
     ]
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped by _row
+
+
+def _task_link(url: str, task: Any) -> str:
+    return _row('<a href="{}">{}. {}</a>', url.format(task.pk), task.number, _chars(task, 90))
+
+
+def _chars(task: Any, n: int) -> str:
+    return Truncator(task.content).chars(n)
+
+
+def dashboard_lists(
+    overdue: list[Any], due_soon: list[Any], awaiting: list[Any], recent: list[ProgressUpdate]
+) -> dict[str, SafeString]:
+    """The dashboard's lists as ``<li>`` items (``dashboard.html`` wraps them): overdue and
+    due soon with their lead units' names (``lead_names``), awaiting confirmation, latest
+    progress. Empty lists give empty strings."""
+    url = task_url_maker()
+    due = _("due")
+    li = '<li class="list-group-item small">{}<div class="text-muted">{} · {}</div></li>'
+    items = {
+        "overdue": [
+            _row(li, _safe(_task_link(url, t)), ", ".join(t.lead_names), f"{due} {dmy(t.due_date)}")
+            for t in overdue
+        ],
+        "due_soon": [
+            _row(li, _safe(_task_link(url, t)), ", ".join(t.lead_names), dmy(t.due_date))
+            for t in due_soon
+        ],
+        "awaiting": [
+            f'<li class="list-group-item small">{_task_link(url, t)}</li>' for t in awaiting
+        ],
+        "recent": [
+            _row(
+                '<li class="list-group-item small"><strong>{}</strong> · {} · <a href="{}">{} {}</a>'
+                " — {} ({}%)</li>",
+                u.author.display_name,
+                dateformat.format(timezone.localtime(u.created_at), "d/m/Y H:i"),
+                url.format(u.task_id),
+                _("Task"),
+                u.task.number,
+                Truncator(u.comment).chars(120),
+                u.percent,
+            )
+            for u in recent
+        ],
+    }
+    return {k: mark_safe("".join(v)) for k, v in items.items()}  # noqa: S308 - escaped by _row
+
+
+def _safe(value: str) -> SafeString:
+    return mark_safe(value)  # noqa: S308 - built by _row

@@ -730,6 +730,10 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "chart": chart,
             "today": today,
+            # The lists' items, rendered in Python (rows.py).
+            "lists": task_rows.dashboard_lists(
+                data.overdue, data.due_soon, data.awaiting_confirmation, data.recent_updates
+            ),
         },
     )
 
