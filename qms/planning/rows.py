@@ -22,12 +22,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from qms.core.templatetags.qms import task_status_badge
+from qms.core.templatetags.qms import status_badge, task_status_badge
 from qms.planning.models import PlanTask
 from qms.planning.selectors import unit_names
 
 if TYPE_CHECKING:
-    from qms.planning.models import ProgressUpdate
+    from qms.planning.models import Plan, ProgressUpdate
 
 
 # What the task tables read of a task (no plan, no agency, no unused text).
@@ -244,3 +244,49 @@ def dashboard_lists(
 
 def _safe(value: str) -> SafeString:
     return mark_safe(value)  # noqa: S308 - built by _row
+
+
+# What the plan list reads of a plan (its long texts stay in the database).
+PLAN_LIST_FIELDS = (
+    "id",
+    "year",
+    "number",
+    "title",
+    "status",
+    "issued_on",
+    "agency__name",
+    "agency__short_name",
+)
+
+
+def plan_list_rows(plans: Iterable[Plan]) -> SafeString:
+    """The plan list's rows (``plan_list.html``), plans annotated with ``task_count`` and
+    ``done_count``."""
+    url = reverse("planning:plan_detail", kwargs={"pk": 0}).removesuffix("0/") + "{}/"
+    bar = (
+        '<div class="progress mt-1" role="progressbar" aria-label="{}">'
+        '<div class="progress-bar bg-success" data-width="{}"></div></div>'
+    )
+    done_label = _("Done")
+    parts = []
+    for p in plans:
+        done, total = p.done_count, p.task_count  # type: ignore[attr-defined]
+        progress = _row(bar, done_label, round(done / total * 100)) if total else ""
+        parts.append(
+            _row(
+                '<tr><td class="fw-semibold">{}</td><td class="text-nowrap">{}</td>'
+                '<td><a href="{}">{}</a></td><td>{}</td>'
+                '<td class="text-nowrap"> {}/{} {}</td><td>{}</td><td>{}</td></tr>',
+                p.year,
+                p.number or "—",
+                url.format(p.pk),
+                Truncator(p.title).chars(140),
+                p.agency.short_name or p.agency.name,
+                done,
+                total,
+                _safe(progress),
+                status_badge(p.status, p.get_status_display()),
+                dmy(p.issued_on) or "—",
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped by _row

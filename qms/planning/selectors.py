@@ -125,9 +125,20 @@ def plan_list(user: User, year: int | None = None) -> QuerySet[Plan]:
 
 
 def plan_years(user: User) -> list[int]:
-    # No ordering: the plans' default one joins their agency for nothing.
-    years = Plan.objects.visible_to(user).order_by().values_list("year", flat=True).distinct()
-    return sorted(years, reverse=True)
+    return sorted(plan_year_counts(user), reverse=True)
+
+
+def plan_year_counts(user: User) -> dict[int, int]:
+    """How many plans the user sees per year: the year buttons and the pager's count in
+    one query (no ordering: the plans' default one joins their agency for nothing)."""
+    rows = (
+        Plan.objects.visible_to(user)
+        .order_by()
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    return dict(rows)
 
 
 def task_filter_units(plan: Plan) -> QuerySet[OrgUnit]:

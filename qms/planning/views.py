@@ -82,11 +82,16 @@ def _plan_ctx(request: AuthedRequest, plan: Plan, tab: str) -> dict[str, Any]:
 
 @require_GET
 def plan_list(request: AuthedRequest) -> HttpResponse:
-    years = selectors.plan_years(request.user)
+    counts = selectors.plan_year_counts(request.user)
+    years = sorted(counts, reverse=True)
     year_param = request.GET.get("year", "")
     year = int(year_param) if year_param.isdigit() else None
-    plans = selectors.plan_list(request.user, year)
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    plans = selectors.plan_list(request.user, year).only(*task_rows.PLAN_LIST_FIELDS)
+    paginator = Paginator(plans, PAGE_SIZE)
+    # The pager's count is the years' (same plans, same filter): no COUNT query of its own.
+    paginator.count = counts.get(year, 0) if year else sum(counts.values())  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
+    rows_html = task_rows.plan_list_rows(page.object_list)
     can_create = _edit_agencies(request.user).exists()
     return render(
         request,
@@ -96,6 +101,7 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
             "years": years,
             "year": year,
             "can_create": can_create,
+            "rows_html": rows_html,
         },
     )
 
