@@ -634,9 +634,12 @@ def evidence_download(request: AuthedRequest, pk: int) -> HttpResponse | FileRes
 def my_tasks(request: AuthedRequest) -> HttpResponse:
     user = request.user
     unit_ids = selectors.my_task_unit_ids(user)
-    units = OrgUnit.objects.filter(pk__in=unit_ids).order_by("name")
+    units = list(OrgUnit.objects.filter(pk__in=unit_ids).only("id", "name").order_by("name"))
     unit_param = request.GET.get("unit", "")
-    chosen = units.filter(pk=unit_param).first() if unit_param.isdigit() else None
+    # The unit asked for, if it is one of mine (found among those read for the select).
+    chosen = (
+        next((u for u in units if u.pk == int(unit_param)), None) if unit_param.isdigit() else None
+    )
     qs = (
         selectors.my_tasks(user, unit_ids={chosen.pk} if chosen else unit_ids)
         # The rows show the plan's number or year and the lead names (values, rows.py).
