@@ -151,7 +151,8 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "task_panels": core_panels.rows(planning_panels.TASK_ROWS, request, plan, tasks),
             "basis_paragraphs": selectors.basis_paragraphs(plan.bases.all()),
             "sections": list(plan.sections.all()),
-            "revisions": plan.revisions.select_related("created_by"),
+            # The amendments list shows no snapshot (a copy of the whole plan each).
+            "revisions": plan.revisions.select_related("created_by").defer("snapshot"),
         },
     )
 
