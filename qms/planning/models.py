@@ -226,6 +226,16 @@ class PlanRevision(models.Model):
         return f"{self.plan} — {self.revision}"
 
 
+def overdue_q(today: datetime.date) -> models.Q:
+    """The rule of ``PlanTask.is_overdue`` as a filter on tasks (open, dated before today,
+    neither continuous nor recurring): usable inside one query's aggregates, no subquery."""
+    return (
+        ~models.Q(status__in=PlanTask.CLOSED_STATUSES)
+        & models.Q(due_date__lt=today)
+        & ~models.Q(timing_kind__in=[TimingKind.CONTINUOUS, TimingKind.RECURRING])
+    )
+
+
 class PlanTaskQuerySet(models.QuerySet["PlanTask"]):
     def visible_to(self, user: User) -> PlanTaskQuerySet:
         from qms.accounts import permissions
@@ -238,11 +248,7 @@ class PlanTaskQuerySet(models.QuerySet["PlanTask"]):
         return self.exclude(status__in=PlanTask.CLOSED_STATUSES)
 
     def overdue(self, today: datetime.date) -> PlanTaskQuerySet:
-        return (
-            self.open()
-            .filter(due_date__lt=today)
-            .exclude(timing_kind__in=[TimingKind.CONTINUOUS, TimingKind.RECURRING])
-        )
+        return self.filter(overdue_q(today))
 
     def due_within(self, today: datetime.date, days: int) -> PlanTaskQuerySet:
         return self.open().filter(

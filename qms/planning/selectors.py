@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -20,6 +21,7 @@ from qms.planning.models import (
     PlanTask,
     PlanTaskQuerySet,
     ProgressUpdate,
+    overdue_q,
 )
 
 if TYPE_CHECKING:
@@ -123,7 +125,20 @@ def plan_list(user: User, year: int | None = None) -> QuerySet[Plan]:
 
 
 def plan_years(user: User) -> list[int]:
-    return sorted(set(Plan.objects.visible_to(user).values_list("year", flat=True)), reverse=True)
+    return sorted(plan_year_counts(user), reverse=True)
+
+
+def plan_year_counts(user: User) -> dict[int, int]:
+    """How many plans the user sees per year: the year buttons and the pager's count in
+    one query (no ordering: the plans' default one joins their agency for nothing)."""
+    rows = (
+        Plan.objects.visible_to(user)
+        .order_by()
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    return dict(rows)
 
 
 def task_filter_units(plan: Plan) -> QuerySet[OrgUnit]:
@@ -214,6 +229,22 @@ def my_tasks(user: User, *, unit_ids: set[int] | None = None) -> PlanTaskQuerySe
     )
 
 
+def unit_names(links: type[Model], task_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Display names of the units linked to each task through ``links`` (the lead or
+    partner through table), in the units' order: one query of plain values."""
+    names: dict[int, list[str]] = {}
+    if not task_ids:
+        return names
+    rows = (
+        links.objects.filter(plantask_id__in=task_ids)  # type: ignore[attr-defined]
+        .order_by("orgunit__path", "orgunit_id")
+        .values_list("plantask_id", "orgunit__short_name", "orgunit__name")
+    )
+    for task_id, short_name, name in rows:
+        names.setdefault(task_id, []).append(short_name or name)
+    return names
+
+
 @dataclass
 class DashboardData:
     year: int
@@ -234,32 +265,38 @@ def dashboard(
 
     A constant number of queries whatever the number of tasks or units.
     """
-    tasks = PlanTask.objects.visible_to(user).filter(
+    tasks = PlanTask.objects.filter(
         plan__year=year, plan__status__in=[Plan.Status.ISSUED, Plan.Status.CLOSED]
     )
-    if agency is not None:
+    if agency is None:
+        tasks = tasks.visible_to(user)
+    elif permissions.can_read_agency_wide(user, VIEW, agency):
+        # ``visible_to`` decided once, in Python, for the one agency shown (the same rule:
+        # its plans are all visible or none), not by a subquery in every query below.
         tasks = tasks.filter(plan__agency=agency)
+    else:
+        tasks = tasks.none()
     overdue_qs = tasks.overdue(today)
-    # One aggregate for the counters (no task rows brought back to Python).
+    # One aggregate for the counters (no task rows brought back to Python); the overdue
+    # rule inline (``overdue_q``), not as a subquery.
     counts = tasks.aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=Q(pk__in=overdue_qs.values("pk"))),
+        overdue=Count("pk", filter=overdue_q(today)),
         **{s: Count("pk", filter=Q(status=s)) for s in PlanTask.Status.values},
     )
     total = counts.pop("total")
-    # The lists show number, content, due date and the lead units' names only.
-    lists: PlanTaskQuerySet = PlanTask.objects.all()
-    lists = lists.prefetch_related(
-        Prefetch("lead_units", queryset=OrgUnit.objects.only("id", "name", "short_name"))
-    )
-    overdue = list(lists.filter(pk__in=overdue_qs.values("pk")).order_by("due_date")[:15])
-    due_soon = list(
-        lists.filter(pk__in=tasks.due_within(today, 7).values("pk")).order_by("due_date")[:15]
-    )
+    # The lists show number, content, due date and the lead units' names only (read for
+    # both lists at once, as values).
+    fields = ("id", "number", "content", "due_date")
+    overdue = list(overdue_qs.only(*fields).order_by("due_date")[:15])
+    due_soon = list(tasks.due_within(today, 7).only(*fields).order_by("due_date")[:15])
+    names = unit_names(PlanTask.lead_units.through, [t.pk for t in overdue + due_soon])
+    for task in overdue + due_soon:
+        task.lead_names = names.get(task.pk, [])  # type: ignore[attr-defined]
     awaiting = list(  # number and content only
-        PlanTask.objects.filter(
-            pk__in=tasks.filter(status=PlanTask.Status.DONE_REPORTED).values("pk")
-        ).order_by("due_date")[:15]
+        tasks.filter(status=PlanTask.Status.DONE_REPORTED)
+        .only("id", "number", "content")
+        .order_by("due_date")[:15]
     )
     per_unit = list(
         OrgUnit.objects.filter(led_tasks__in=tasks)
@@ -286,6 +323,15 @@ def dashboard(
     recent = list(
         ProgressUpdate.objects.filter(task__in=tasks)
         .select_related("task", "author")
+        .only(
+            "created_at",
+            "percent",
+            "comment",
+            "task__number",
+            "author__first_name",
+            "author__last_name",
+            "author__username",
+        )
         .order_by("-created_at")[:8]
     )
     return DashboardData(

@@ -82,11 +82,16 @@ def _plan_ctx(request: AuthedRequest, plan: Plan, tab: str) -> dict[str, Any]:
 
 @require_GET
 def plan_list(request: AuthedRequest) -> HttpResponse:
-    years = selectors.plan_years(request.user)
+    counts = selectors.plan_year_counts(request.user)
+    years = sorted(counts, reverse=True)
     year_param = request.GET.get("year", "")
     year = int(year_param) if year_param.isdigit() else None
-    plans = selectors.plan_list(request.user, year)
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    plans = selectors.plan_list(request.user, year).only(*task_rows.PLAN_LIST_FIELDS)
+    paginator = Paginator(plans, PAGE_SIZE)
+    # The pager's count is the years' (same plans, same filter): no COUNT query of its own.
+    paginator.count = counts.get(year, 0) if year else sum(counts.values())  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
+    rows_html = task_rows.plan_list_rows(page.object_list)
     can_create = _edit_agencies(request.user).exists()
     return render(
         request,
@@ -96,6 +101,7 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
             "years": years,
             "year": year,
             "can_create": can_create,
+            "rows_html": rows_html,
         },
     )
 
@@ -134,7 +140,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
     # The appendix shows the tasks' own texts (lead, partners, timing as written), so no
     # linked units are read; the plan instance is shared by every row.
-    tasks = task_rows.decorate(plan.tasks.order_by("number"), _today())
+    tasks = task_rows.decorate(plan.tasks.order_by("number").only(*task_rows.ROW_FIELDS), _today())
     return render(
         request,
         "planning/plan_detail.html",
@@ -145,7 +151,8 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "task_panels": core_panels.rows(planning_panels.TASK_ROWS, request, plan, tasks),
             "basis_paragraphs": selectors.basis_paragraphs(plan.bases.all()),
             "sections": list(plan.sections.all()),
-            "revisions": plan.revisions.select_related("created_by"),
+            # The amendments list shows no snapshot (a copy of the whole plan each).
+            "revisions": plan.revisions.select_related("created_by").defer("snapshot"),
         },
     )
 
@@ -363,8 +370,9 @@ def task_list(request: AuthedRequest, pk: int) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
+    # The table reads the tasks' own fields; the units' names come as values (rows.py).
     qs = selectors.filter_tasks(
-        selectors.task_queryset().filter(plan=plan), today=_today(), **filters
+        PlanTask.objects.filter(plan=plan).only(*task_rows.ROW_FIELDS), today=_today(), **filters
     )
     sort = filters.get("sort", "number")
     # Seek pages (no OFFSET, no COUNT): the filters stay in the query string, cursors move.
@@ -385,6 +393,7 @@ def task_list(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form,
         "sort": sort,
         "filter_query": filter_query.urlencode(),
+        "rows_html": task_rows.task_table_rows(page.rows),
     }
     template = (
         "planning/partials/_task_table.html" if htmx_partial(request) else "planning/task_list.html"
@@ -626,15 +635,26 @@ def evidence_download(request: AuthedRequest, pk: int) -> HttpResponse | FileRes
 def my_tasks(request: AuthedRequest) -> HttpResponse:
     user = request.user
     unit_ids = selectors.my_task_unit_ids(user)
-    units = OrgUnit.objects.filter(pk__in=unit_ids).order_by("name")
+    units = list(OrgUnit.objects.filter(pk__in=unit_ids).only("id", "name").order_by("name"))
     unit_param = request.GET.get("unit", "")
-    chosen = units.filter(pk=unit_param).first() if unit_param.isdigit() else None
-    qs = selectors.my_tasks(user, unit_ids={chosen.pk} if chosen else unit_ids)
+    # The unit asked for, if it is one of mine (found among those read for the select).
+    chosen = (
+        next((u for u in units if u.pk == int(unit_param)), None) if unit_param.isdigit() else None
+    )
+    qs = (
+        selectors.my_tasks(user, unit_ids={chosen.pk} if chosen else unit_ids)
+        # The rows show the plan's number or year and the lead names (values, rows.py).
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("plan")
+        .only(*task_rows.ROW_FIELDS, "plan__number", "plan__year")
+    )
     show = request.GET.get("show", "open")
     if show == "open":
         qs = qs.open()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = task_rows.decorate(page.object_list, _today(), leads=True)
+    rows_html = task_rows.my_task_rows(page.object_list)
     return render(
         request,
         "planning/my_tasks.html",
@@ -645,6 +665,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
             "chosen": chosen,
             "show": show,
             "today": _today(),
+            "rows_html": rows_html,
         },
     )
 
@@ -719,6 +740,10 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "chart": chart,
             "today": today,
+            # The lists' items, rendered in Python (rows.py).
+            "lists": task_rows.dashboard_lists(
+                data.overdue, data.due_soon, data.awaiting_confirmation, data.recent_updates
+            ),
         },
     )
 

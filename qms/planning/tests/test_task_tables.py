@@ -121,3 +121,35 @@ def test_task_table_malformed_cursor_reads_the_first_page(
     )
     assert response.status_code == 200
     assert response.content.decode().count("/tasks/") >= 3
+
+
+def test_rows_rendered_in_python_escape_what_users_typed(
+    org: Any, personas: Any, client_as: Any
+) -> None:
+    iso, leader = personas["iso_office"], personas["leader"]
+    plan = make_plan(actor=iso, agency=org.agency, tasks=0)
+    task = _task(plan, iso, 1, lead=[], partners=[])
+    PlanTask.objects.filter(pk=task.pk).update(
+        content='<script>alert("c")</script>',
+        lead_text="<b>lead</b>",
+        partner_text="<i>p</i>",
+        timing_text="<u>t</u>",
+        timing_flagged=True,
+    )
+    client = client_as("leader")
+    for route in ("planning:plan_detail", "planning:task_list"):
+        page = client.get(reverse(route, kwargs={"pk": plan.pk})).content.decode()
+        assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;c&quot;)" in page
+        for raw, escaped in (
+            ("<b>lead", "&lt;b&gt;lead"),
+            ("<i>p<", "&lt;i&gt;p"),
+            ("<u>", "&lt;u&gt;t"),
+        ):
+            assert raw not in page and escaped in page
+        assert "bi-exclamation-triangle" in page
+    task.lead_units.set([org.div_a])
+    services.plan_submit(actor=iso, plan=plan)
+    services.plan_approve(actor=leader, plan=plan, issued_on=datetime.date(2022, 2, 7))
+    page = client_as("head_a").get(reverse("planning:my_tasks")).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;c&quot;)" in page
+    assert "&lt;u&gt;t&lt;/u&gt;" in page
