@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from qms.core.models import OrgUnit
@@ -65,19 +66,33 @@ def _measured(objective: Objective) -> list[rules.Point]:
     return [rules.Point(m.measured_on, m.value) for m in objective.measurements.all()]
 
 
+# What the lights and values read of an objective's measurements: the latest value, and
+# the line through the last two (rules.light, rules.projected; trends read the latest).
+LAST_POINTS = 2
+
+
 def with_points(objectives: Iterable[Objective]) -> list[Objective]:
-    """``objectives`` with their measurements as points in date order, read in one query
-    of bare values (building a Measurement per row was most of a dashboard's time)."""
+    """``objectives`` with their last measurements as points in date order (the last
+    ``LAST_POINTS``: all the lights and values read), in one query of bare values (building
+    a Measurement per row, then every row of a year, was most of a dashboard's time)."""
     items = list(objectives)
     points: dict[int, list[rules.Point]] = {o.pk: [] for o in items}
     if points:
         rows = (
             Measurement.objects.filter(objective_id__in=list(points))
-            .order_by("measured_on", "id")
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("objective_id")],
+                    order_by=[F("measured_on").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=LAST_POINTS)
+            .order_by("objective_id", "rank")
             .values_list("objective_id", "measured_on", "value")
         )
         for objective_id, measured_on, value in rows:
-            points[objective_id].append(rules.Point(measured_on, value))
+            points[objective_id].insert(0, rules.Point(measured_on, value))
     for o in items:
         o.__dict__[POINTS] = points[o.pk]
     return items
@@ -211,7 +226,9 @@ def trends(rows: list[Row], period: Period) -> list[Trend]:
         for o in with_points(
             Objective.objects.filter(
                 objective_set__unit_id=unit_id, objective_set__period_id__in=earlier_periods
-            ).select_related("objective_set__period")
+            )
+            .select_related("objective_set__period")
+            .order_by()
         )
     }
     out = []
@@ -298,6 +315,26 @@ def dashboard_units(agency: OrgUnit) -> list[OrgUnit]:
     ]
 
 
+def _objectives_of(
+    sets: Iterable[ObjectiveSet], units: list[OrgUnit], *, with_owners: bool
+) -> list[Objective]:
+    """The objectives of ``sets`` (of ``units``) in set order with their points, each given
+    its set and the set its unit from what is already read: joining the sets made
+    PostgreSQL hash every set of every period (bench/queries.py)."""
+    by_unit = {u.pk: u for u in units}
+    by_id = {}
+    for s in sets:
+        s.unit = by_unit[s.unit_id]
+        by_id[s.pk] = s
+    queryset = Objective.objects.filter(objective_set_id__in=list(by_id))
+    if with_owners:  # select_related() without fields would follow every foreign key
+        queryset = queryset.select_related("owner_unit", "owner", "contributes_to")
+    objectives = with_points(queryset.order_by("objective_set_id", "order", "id"))
+    for o in objectives:
+        o.objective_set = by_id[o.objective_set_id]
+    return objectives
+
+
 def department(
     agency: OrgUnit,
     period: Period,
@@ -313,16 +350,11 @@ def department(
     units = dashboard_units(agency)
     sets = {
         s.unit_id: s
-        for s in ObjectiveSet.objects.filter(period=period, unit__in=[u.pk for u in units])
+        for s in ObjectiveSet.objects.filter(
+            period=period, unit__in=[u.pk for u in units]
+        ).order_by()
     }
-    objectives = with_points(
-        Objective.objects.filter(objective_set__in=list(sets.values()))
-        .select_related(
-            "objective_set__unit",
-            *(("owner_unit", "owner", "contributes_to") if with_owners else ()),
-        )
-        .order_by("objective_set_id", "order", "id")
-    )
+    objectives = _objectives_of(sets.values(), units, with_owners=with_owners)
     rows = build_rows(objectives, period, today)
     agency_set = sets.get(agency.pk)
     columns = [r for r in rows if agency_set and r.objective.objective_set_id == agency_set.pk]
@@ -371,21 +403,32 @@ def objective_row(objective: Objective, today: datetime.date) -> Row:
 
 
 def set_dashboard(
-    objective_set: ObjectiveSet, today: datetime.date, *, with_trends: bool = True
+    objective_set: ObjectiveSet,
+    today: datetime.date,
+    *,
+    with_trends: bool = True,
+    with_owners: bool = True,
 ) -> tuple[list[Row], list[Trend]]:
-    """A unit's (or the agency's) set: its rows with roll-ups and their trends."""
+    """A unit's (or the agency's) set: its rows with roll-ups and their trends.
+    ``with_owners`` joins each objective's owners (the exports print them; the set's page
+    does not). The objectives come in the set's order without joining the set (it is
+    ``objective_set``); the contributions in their units' order (all of one period)."""
     period = objective_set.period
     objectives = list(
         objective_set.objectives.select_related(
-            "objective_set", "owner_unit", "owner", "contributes_to"
-        ).prefetch_related(_with_measurements(full=True))
+            "contributes_to", *(("owner_unit", "owner") if with_owners else ())
+        )
+        .prefetch_related(_with_measurements(full=True))
+        .order_by("order", "id")
     )
+    for o in objectives:
+        o.objective_set = objective_set
     contributing: list[Objective] = []
     if objective_set.is_agency_set and objectives:
         contributing = with_points(
-            Objective.objects.filter(contributes_to__in=objectives).select_related(
-                "objective_set__unit"
-            )
+            Objective.objects.filter(contributes_to__in=objectives, objective_set__period=period)
+            .select_related("objective_set__unit")
+            .order_by("objective_set__unit__path", "order", "id")
         )
     rows = build_rows([*objectives, *contributing], period, today)[: len(objectives)]
     return rows, trends(rows, period) if with_trends else []

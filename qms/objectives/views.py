@@ -233,7 +233,7 @@ def _actions(user: Any, objective_set: ObjectiveSet) -> dict[str, bool]:
 def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     objective_set = selectors.get_set_for_user(request.user, pk)
     today = _today()
-    rows, trends = dashboards.set_dashboard(objective_set, today)
+    rows, trends = dashboards.set_dashboard(objective_set, today, with_owners=False)
     return render(
         request,
         "objectives/set_detail.html",
