@@ -12,6 +12,7 @@ through ``format_html``/``conditional_escape``; translated literals are marked s
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import template
@@ -39,7 +40,7 @@ def _translated(text: str) -> SafeString:
     return mark_safe(text)  # noqa: S308 - our own catalogue, not user input
 
 
-def _joined(parts: list[str]) -> SafeString:
+def _joined(parts: Sequence[str]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - each part built by format_html
 
 
@@ -88,7 +89,7 @@ def contributions(r: Any) -> SafeString:
     """A set row's units' contributions and their roll-up (an agency objective)."""
     if not r.contributions:
         return SafeString("")
-    badges = []
+    badges: list[str] = []
     for c in r.contributions:
         objective_set = c.objective.objective_set
         note = (
@@ -129,9 +130,11 @@ def measurements(o: Any) -> SafeString:
     head, _zero, tail = reverse("objectives:evidence", args=[0]).rpartition("/0/")
     evidence_url = head + "/{}/" + tail  # reversed once, not per measurement
     computed = _translated(_("computed by eISO"))
-    items = []
+    items: list[str] = []
     for m in ms:
-        parts = [format_html("<li>{}: <strong>{}</strong>", day(m.measured_on), number(m.value))]
+        parts: list[str] = [
+            format_html("<li>{}: <strong>{}</strong>", day(m.measured_on), number(m.value))
+        ]
         if m.computed:
             parts.append(format_html(' <span class="text-muted">({})</span>', computed))
         if m.comment:
