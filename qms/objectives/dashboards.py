@@ -143,13 +143,50 @@ def _row(obj: Objective, points: list[rules.Point], period: Period, today: datet
     )
 
 
+# What a set's page prints of a measurement and who entered it (User.display_name).
+MEASUREMENT_SHOWN = (
+    "id",
+    "objective_id",
+    "measured_on",
+    "value",
+    "comment",
+    "computed",
+    "evidence",
+    "evidence_name",
+    "entered_by__id",
+    "entered_by__first_name",
+    "entered_by__last_name",
+    "entered_by__username",
+)
+# What a contribution is judged and shown on (rules.light, Row.value, the roll-up's weight,
+# the unit's name and the set's status): 120 objectives with their sets and units on an
+# agency's set, where building whole instances was most of the page's time.
+CONTRIBUTION_FIELDS = (
+    "id",
+    "objective_set_id",
+    "contributes_to_id",
+    "direction",
+    "target",
+    "baseline",
+    "target_date",
+    "result",
+    "achieved",
+    "weight",
+    "objective_set__id",
+    "objective_set__status",
+    "objective_set__unit__id",
+    "objective_set__unit__name",
+    "objective_set__unit__short_name",
+)
+
+
 def _with_measurements(*, full: bool = False) -> Prefetch:
     """Measurements in date order: only what the lights need, or (``full``) with comment,
     evidence and who entered them, for a set's own page. Building the User objects is most
     of the dashboard's time at province scale (bench/objectives.py), so it is left out there."""
     queryset = Measurement.objects.order_by("measured_on", "id")
     if full:
-        queryset = queryset.select_related("entered_by")
+        queryset = queryset.select_related("entered_by").only(*MEASUREMENT_SHOWN)
     else:
         queryset = queryset.only("id", "objective_id", "measured_on", "value")
     return Prefetch("measurements", queryset=queryset)
@@ -216,10 +253,10 @@ def trends(rows: list[Row], period: Period) -> list[Trend]:
     if not numeric:
         return []
     unit_id = numeric[0].objective.objective_set.unit_id
-    earlier_periods = list(
+    earlier_periods = (  # a subquery of the objectives' query, not a query of its own
         Period.objects.filter(agency_id=period.agency_id, kind=period.kind, start__lt=period.start)
         .order_by("-start")
-        .values_list("pk", flat=True)[: HISTORY_PERIODS - 1]
+        .values("pk")[: HISTORY_PERIODS - 1]
     )
     history = {
         o.pk: o
@@ -428,6 +465,7 @@ def set_dashboard(
         contributing = with_points(
             Objective.objects.filter(contributes_to__in=objectives, objective_set__period=period)
             .select_related("objective_set__unit")
+            .only(*CONTRIBUTION_FIELDS)
             .order_by("objective_set__unit__path", "order", "id")
         )
     rows = build_rows([*objectives, *contributing], period, today)[: len(objectives)]
