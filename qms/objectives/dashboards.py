@@ -248,7 +248,7 @@ def _num(value: Decimal | None) -> float | None:
 
 def trends(rows: list[Row], period: Period) -> list[Trend]:
     """For each numeric objective of ``rows`` (one set), its value in up to three earlier
-    periods it was carried over from, then now. Two queries."""
+    periods it was carried over from, then now. One or two queries."""
     numeric = [r for r in rows if r.objective.direction != Objective.Direction.BY_DATE]
     if not numeric:
         return []
@@ -260,22 +260,22 @@ def trends(rows: list[Row], period: Period) -> list[Trend]:
     )
     history = {
         o.pk: o
-        for o in with_points(
-            Objective.objects.filter(
-                objective_set__unit_id=unit_id, objective_set__period_id__in=earlier_periods
-            )
-            .select_related("objective_set__period")
-            .order_by()
+        for o in Objective.objects.filter(
+            objective_set__unit_id=unit_id, objective_set__period_id__in=earlier_periods
         )
+        .select_related("objective_set__period")
+        .order_by()
     }
+    # An evaluated objective shows its result: only the others need their measurements
+    # (none once the earlier periods are evaluated: no query then).
+    with_points([o for o in history.values() if o.result is None])
     out = []
     for row in numeric:
         chain: list[tuple[str, Decimal | None, Decimal | None]] = []
         previous = history.get(row.objective.carried_from_id or 0)
         while previous is not None and len(chain) < HISTORY_PERIODS - 1:
-            points = _measured(previous)
-            value = previous.result if previous.result is not None else None
-            if value is None and points:
+            value = previous.result
+            if value is None and (points := _measured(previous)):
                 value = points[-1].value
             chain.append((previous.objective_set.period.label, value, previous.target))
             previous = history.get(previous.carried_from_id or 0)
