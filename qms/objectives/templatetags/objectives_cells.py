@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal, getcontext
+from decimal import Context as DecimalContext
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -32,6 +35,7 @@ LIGHT_CLASSES = {
     "at_risk": "text-bg-warning",
     "off_track": "text-bg-danger",
 }
+HUNDREDTH = Decimal("0.01")
 SHOWN_PLAIN = {"approved", "evaluated"}  # a unit's set in these states gets no status note
 
 
@@ -47,6 +51,40 @@ def _joined(parts: Sequence[str]) -> SafeString:
 def number(value: Any) -> str:
     """``value|floatformat:"-2"``."""
     return floatformat(value, "-2")
+
+
+class Numbers:
+    """``value|floatformat:"-2"`` for the many values of one cell: the decimal separator
+    looked up once (Django looks up three formats per value, most of a badge's time), the
+    rest Django's own steps for a finite Decimal without thousand grouping; anything else
+    goes to ``floatformat`` itself (tests/test_cells.py compares them)."""
+
+    def __init__(self) -> None:
+        self.fast = not settings.USE_THOUSAND_SEPARATOR
+        self.separator = str(formats.get_format("DECIMAL_SEPARATOR", get_language(), True))
+
+    def __call__(self, value: Any) -> str:
+        if not self.fast or type(value) is not Decimal or not value.is_finite():
+            return number(value)
+        _sign, digits, exponent = value.as_tuple()
+        if len(digits) + abs(int(exponent)) > 200:
+            return number(value)
+        whole = int(value)
+        m = whole - value
+        if not m:
+            return SafeString(f"{whole:d}")
+        units = len(digits) - int(exponent)
+        rounded = value.quantize(
+            HUNDREDTH, ROUND_HALF_UP, DecimalContext(prec=max(getcontext().prec, units + 3))
+        )
+        sign, digits, exponent = rounded.as_tuple()
+        chars = [str(digit) for digit in reversed(digits)]
+        while len(chars) <= abs(int(exponent)):
+            chars.append("0")
+        chars.insert(-int(exponent), ".")
+        if sign and rounded:
+            chars.append("-")
+        return SafeString("".join(reversed(chars)).replace(".", self.separator))
 
 
 def day(value: datetime.date | None) -> str:
@@ -89,6 +127,7 @@ def contributions(r: Any) -> SafeString:
     """A set row's units' contributions and their roll-up (an agency objective)."""
     if not r.contributions:
         return SafeString("")
+    num = Numbers()
     badges: list[str] = []
     for c in r.contributions:
         objective_set = c.objective.objective_set
@@ -102,7 +141,7 @@ def contributions(r: Any) -> SafeString:
                 ' <span class="badge text-bg-light border contribution light-{}">{}: {}{}</span>',
                 c.light,
                 objective_set.unit.display_name,
-                number(c.value) or DASH,
+                num(c.value) or DASH,
                 note,
             )
         )
@@ -111,7 +150,7 @@ def contributions(r: Any) -> SafeString:
         rollup = format_html(
             ' · {}: <strong class="rollup">{}</strong>',
             r.objective.get_aggregation_display(),
-            number(r.rollup),
+            num(r.rollup),
         )
     return format_html(
         '<div class="small mt-1 contributions">{}:{}{}</div>',
@@ -130,10 +169,11 @@ def measurements(o: Any) -> SafeString:
     head, _zero, tail = reverse("objectives:evidence", args=[0]).rpartition("/0/")
     evidence_url = head + "/{}/" + tail  # reversed once, not per measurement
     computed = _translated(_("computed by eISO"))
+    num = Numbers()
     items: list[str] = []
     for m in ms:
         parts: list[str] = [
-            format_html("<li>{}: <strong>{}</strong>", day(m.measured_on), number(m.value))
+            format_html("<li>{}: <strong>{}</strong>", day(m.measured_on), num(m.value))
         ]
         if m.computed:
             parts.append(format_html(' <span class="text-muted">({})</span>', computed))

@@ -129,3 +129,36 @@ def test_measurements_are_the_loop(language: str) -> None:
     for items in ([], ms[:1], ms):
         o = _objective(measurements=Many(items))
         assert cells.measurements(o) == _old(MEASUREMENTS, o=o)
+
+
+def _decimals() -> list[Any]:
+    import random
+
+    rng = random.Random(14)
+    values: list[Any] = [
+        D("0"), D("-0"), D("0.0000"), D("-0.0040"), D("0.0050"), D("-0.0050"), D("0.0049"),
+        D("1"), D("1.5"), D("1.50"), D("1.005"), D("1.0049"), D("-1.995"), D("99.9950"),
+        D("100.0000"), D("-100"), D("123456789.1234"), D("1E+3"), D("1.2E+2"), D("5E-7"),
+        D("NaN"), D("Infinity"), D("-Infinity"), D("1E+250"), None, "", 3, 2.675, "x",
+    ]  # fmt: skip
+    for _ in range(400):
+        digits = rng.randint(0, 10 ** rng.randint(1, 12))
+        values.append(D(digits).scaleb(-rng.randint(0, 6)) * rng.choice([1, -1]))
+    return values
+
+
+def test_numbers_are_floatformat(language: str) -> None:
+    from django.template.defaultfilters import floatformat
+
+    num = cells.Numbers()
+    for value in _decimals():
+        assert num(value) == floatformat(value, "-2"), value
+
+
+def test_numbers_with_thousand_grouping_are_floatformat(language: str, settings: Any) -> None:
+    from django.template.defaultfilters import floatformat
+
+    settings.USE_THOUSAND_SEPARATOR = True
+    num = cells.Numbers()
+    for value in _decimals():
+        assert num(value) == floatformat(value, "-2"), value
