@@ -36,6 +36,7 @@ LIGHT_CLASSES = {
     "off_track": "text-bg-danger",
 }
 HUNDREDTH = Decimal("0.01")
+esc = conditional_escape
 SHOWN_PLAIN = {"approved", "evaluated"}  # a unit's set in these states gets no status note
 
 
@@ -136,14 +137,10 @@ def contributions(r: Any) -> SafeString:
             if objective_set.status in SHOWN_PLAIN
             else format_html(" ({})", str(objective_set.get_status_display()).lower())
         )
+        # format_html's escaping, without its formatting per badge
         badges.append(
-            format_html(
-                ' <span class="badge text-bg-light border contribution light-{}">{}: {}{}</span>',
-                c.light,
-                objective_set.unit.display_name,
-                num(c.value) or DASH,
-                note,
-            )
+            f' <span class="badge text-bg-light border contribution light-{esc(c.light)}">'
+            f"{esc(objective_set.unit.display_name)}: {esc(num(c.value) or DASH)}{note}</span>"
         )
     rollup = ""
     if r.rollup is not None:
