@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from qms.core.models import OrgUnit
 from qms.objectives import rules
-from qms.objectives.models import Measurement, Objective, ObjectiveSet, Period
+from qms.objectives.models import Measurement, Objective, ObjectiveAction, ObjectiveSet, Period
 
 L = rules.Light
 LIGHTS = (L.ON_TRACK, L.AT_RISK, L.OFF_TRACK, L.UNKNOWN)
@@ -445,18 +445,30 @@ def set_dashboard(
     *,
     with_trends: bool = True,
     with_owners: bool = True,
+    count_actions: bool = False,
 ) -> tuple[list[Row], list[Trend]]:
     """A unit's (or the agency's) set: its rows with roll-ups and their trends.
     ``with_owners`` joins each objective's owners (the exports print them; the set's page
-    does not). The objectives come in the set's order without joining the set (it is
+    does not); ``count_actions`` gives each objective its number of actions as
+    ``action_count`` (None for none) within the same query (the set's page prints it).
+    The objectives come in the set's order without joining the set (it is
     ``objective_set``); the contributions in their units' order (all of one period)."""
     period = objective_set.period
-    objectives = list(
-        objective_set.objectives.select_related(
-            "contributes_to", *(("owner_unit", "owner") if with_owners else ())
+    queryset = objective_set.objectives.select_related(
+        "contributes_to", *(("owner_unit", "owner") if with_owners else ())
+    )
+    if count_actions:
+        queryset = queryset.annotate(
+            action_count=Subquery(
+                ObjectiveAction.objects.filter(objective=OuterRef("pk"))
+                .order_by()
+                .values("objective")
+                .annotate(n=Count("id"))
+                .values("n")
+            )
         )
-        .prefetch_related(_with_measurements(full=True))
-        .order_by("order", "id")
+    objectives = list(
+        queryset.prefetch_related(_with_measurements(full=True)).order_by("order", "id")
     )
     for o in objectives:
         o.objective_set = objective_set

@@ -17,7 +17,6 @@ from qms.core.models import OrgUnit
 from qms.objectives import dashboards
 from qms.objectives.models import (
     Objective,
-    ObjectiveAction,
     ObjectiveSet,
     Period,
     PlanStage,
@@ -250,16 +249,6 @@ def linked_tasks(agency: OrgUnit, period: Period) -> list[StageStatus]:
     )
     statuses = stage_status(task_ids)
     return sorted(statuses.values(), key=lambda s: (s.link.task.plan.year, s.link.task.number))
-
-
-def action_counts(objective_set: ObjectiveSet) -> dict[int, int]:
-    return dict(
-        ObjectiveAction.objects.filter(objective__objective_set_id=objective_set.pk)
-        .order_by()
-        .values_list("objective_id")
-        .annotate(n=Count("id"))
-        .values_list("objective_id", "n")
-    )
 
 
 def policy_in_force(agency: OrgUnit | None) -> QualityPolicy | None:
