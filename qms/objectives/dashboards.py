@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from qms.core.models import OrgUnit
 from qms.objectives import rules
-from qms.objectives.models import Measurement, Objective, ObjectiveSet, Period
+from qms.objectives.models import Measurement, Objective, ObjectiveAction, ObjectiveSet, Period
 
 L = rules.Light
 LIGHTS = (L.ON_TRACK, L.AT_RISK, L.OFF_TRACK, L.UNKNOWN)
@@ -65,19 +66,33 @@ def _measured(objective: Objective) -> list[rules.Point]:
     return [rules.Point(m.measured_on, m.value) for m in objective.measurements.all()]
 
 
+# What the lights and values read of an objective's measurements: the latest value, and
+# the line through the last two (rules.light, rules.projected; trends read the latest).
+LAST_POINTS = 2
+
+
 def with_points(objectives: Iterable[Objective]) -> list[Objective]:
-    """``objectives`` with their measurements as points in date order, read in one query
-    of bare values (building a Measurement per row was most of a dashboard's time)."""
+    """``objectives`` with their last measurements as points in date order (the last
+    ``LAST_POINTS``: all the lights and values read), in one query of bare values (building
+    a Measurement per row, then every row of a year, was most of a dashboard's time)."""
     items = list(objectives)
     points: dict[int, list[rules.Point]] = {o.pk: [] for o in items}
     if points:
         rows = (
             Measurement.objects.filter(objective_id__in=list(points))
-            .order_by("measured_on", "id")
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("objective_id")],
+                    order_by=[F("measured_on").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=LAST_POINTS)
+            .order_by("objective_id", "rank")
             .values_list("objective_id", "measured_on", "value")
         )
         for objective_id, measured_on, value in rows:
-            points[objective_id].append(rules.Point(measured_on, value))
+            points[objective_id].insert(0, rules.Point(measured_on, value))
     for o in items:
         o.__dict__[POINTS] = points[o.pk]
     return items
@@ -128,13 +143,50 @@ def _row(obj: Objective, points: list[rules.Point], period: Period, today: datet
     )
 
 
+# What a set's page prints of a measurement and who entered it (User.display_name).
+MEASUREMENT_SHOWN = (
+    "id",
+    "objective_id",
+    "measured_on",
+    "value",
+    "comment",
+    "computed",
+    "evidence",
+    "evidence_name",
+    "entered_by__id",
+    "entered_by__first_name",
+    "entered_by__last_name",
+    "entered_by__username",
+)
+# What a contribution is judged and shown on (rules.light, Row.value, the roll-up's weight,
+# the unit's name and the set's status): 120 objectives with their sets and units on an
+# agency's set, where building whole instances was most of the page's time.
+CONTRIBUTION_FIELDS = (
+    "id",
+    "objective_set_id",
+    "contributes_to_id",
+    "direction",
+    "target",
+    "baseline",
+    "target_date",
+    "result",
+    "achieved",
+    "weight",
+    "objective_set__id",
+    "objective_set__status",
+    "objective_set__unit__id",
+    "objective_set__unit__name",
+    "objective_set__unit__short_name",
+)
+
+
 def _with_measurements(*, full: bool = False) -> Prefetch:
     """Measurements in date order: only what the lights need, or (``full``) with comment,
     evidence and who entered them, for a set's own page. Building the User objects is most
     of the dashboard's time at province scale (bench/objectives.py), so it is left out there."""
     queryset = Measurement.objects.order_by("measured_on", "id")
     if full:
-        queryset = queryset.select_related("entered_by")
+        queryset = queryset.select_related("entered_by").only(*MEASUREMENT_SHOWN)
     else:
         queryset = queryset.only("id", "objective_id", "measured_on", "value")
     return Prefetch("measurements", queryset=queryset)
@@ -196,32 +248,34 @@ def _num(value: Decimal | None) -> float | None:
 
 def trends(rows: list[Row], period: Period) -> list[Trend]:
     """For each numeric objective of ``rows`` (one set), its value in up to three earlier
-    periods it was carried over from, then now. Two queries."""
+    periods it was carried over from, then now. One or two queries."""
     numeric = [r for r in rows if r.objective.direction != Objective.Direction.BY_DATE]
     if not numeric:
         return []
     unit_id = numeric[0].objective.objective_set.unit_id
-    earlier_periods = list(
+    earlier_periods = (  # a subquery of the objectives' query, not a query of its own
         Period.objects.filter(agency_id=period.agency_id, kind=period.kind, start__lt=period.start)
         .order_by("-start")
-        .values_list("pk", flat=True)[: HISTORY_PERIODS - 1]
+        .values("pk")[: HISTORY_PERIODS - 1]
     )
     history = {
         o.pk: o
-        for o in with_points(
-            Objective.objects.filter(
-                objective_set__unit_id=unit_id, objective_set__period_id__in=earlier_periods
-            ).select_related("objective_set__period")
+        for o in Objective.objects.filter(
+            objective_set__unit_id=unit_id, objective_set__period_id__in=earlier_periods
         )
+        .select_related("objective_set__period")
+        .order_by()
     }
+    # An evaluated objective shows its result: only the others need their measurements
+    # (none once the earlier periods are evaluated: no query then).
+    with_points([o for o in history.values() if o.result is None])
     out = []
     for row in numeric:
         chain: list[tuple[str, Decimal | None, Decimal | None]] = []
         previous = history.get(row.objective.carried_from_id or 0)
         while previous is not None and len(chain) < HISTORY_PERIODS - 1:
-            points = _measured(previous)
-            value = previous.result if previous.result is not None else None
-            if value is None and points:
+            value = previous.result
+            if value is None and (points := _measured(previous)):
                 value = points[-1].value
             chain.append((previous.objective_set.period.label, value, previous.target))
             previous = history.get(previous.carried_from_id or 0)
@@ -298,6 +352,26 @@ def dashboard_units(agency: OrgUnit) -> list[OrgUnit]:
     ]
 
 
+def _objectives_of(
+    sets: Iterable[ObjectiveSet], units: list[OrgUnit], *, with_owners: bool
+) -> list[Objective]:
+    """The objectives of ``sets`` (of ``units``) in set order with their points, each given
+    its set and the set its unit from what is already read: joining the sets made
+    PostgreSQL hash every set of every period (bench/queries.py)."""
+    by_unit = {u.pk: u for u in units}
+    by_id = {}
+    for s in sets:
+        s.unit = by_unit[s.unit_id]
+        by_id[s.pk] = s
+    queryset = Objective.objects.filter(objective_set_id__in=list(by_id))
+    if with_owners:  # select_related() without fields would follow every foreign key
+        queryset = queryset.select_related("owner_unit", "owner", "contributes_to")
+    objectives = with_points(queryset.order_by("objective_set_id", "order", "id"))
+    for o in objectives:
+        o.objective_set = by_id[o.objective_set_id]
+    return objectives
+
+
 def department(
     agency: OrgUnit,
     period: Period,
@@ -313,16 +387,11 @@ def department(
     units = dashboard_units(agency)
     sets = {
         s.unit_id: s
-        for s in ObjectiveSet.objects.filter(period=period, unit__in=[u.pk for u in units])
+        for s in ObjectiveSet.objects.filter(
+            period=period, unit__in=[u.pk for u in units]
+        ).order_by()
     }
-    objectives = with_points(
-        Objective.objects.filter(objective_set__in=list(sets.values()))
-        .select_related(
-            "objective_set__unit",
-            *(("owner_unit", "owner", "contributes_to") if with_owners else ()),
-        )
-        .order_by("objective_set_id", "order", "id")
-    )
+    objectives = _objectives_of(sets.values(), units, with_owners=with_owners)
     rows = build_rows(objectives, period, today)
     agency_set = sets.get(agency.pk)
     columns = [r for r in rows if agency_set and r.objective.objective_set_id == agency_set.pk]
@@ -371,21 +440,45 @@ def objective_row(objective: Objective, today: datetime.date) -> Row:
 
 
 def set_dashboard(
-    objective_set: ObjectiveSet, today: datetime.date, *, with_trends: bool = True
+    objective_set: ObjectiveSet,
+    today: datetime.date,
+    *,
+    with_trends: bool = True,
+    with_owners: bool = True,
+    count_actions: bool = False,
 ) -> tuple[list[Row], list[Trend]]:
-    """A unit's (or the agency's) set: its rows with roll-ups and their trends."""
+    """A unit's (or the agency's) set: its rows with roll-ups and their trends.
+    ``with_owners`` joins each objective's owners (the exports print them; the set's page
+    does not); ``count_actions`` gives each objective its number of actions as
+    ``action_count`` (None for none) within the same query (the set's page prints it).
+    The objectives come in the set's order without joining the set (it is
+    ``objective_set``); the contributions in their units' order (all of one period)."""
     period = objective_set.period
-    objectives = list(
-        objective_set.objectives.select_related(
-            "objective_set", "owner_unit", "owner", "contributes_to"
-        ).prefetch_related(_with_measurements(full=True))
+    queryset = objective_set.objectives.select_related(
+        "contributes_to", *(("owner_unit", "owner") if with_owners else ())
     )
+    if count_actions:
+        queryset = queryset.annotate(
+            action_count=Subquery(
+                ObjectiveAction.objects.filter(objective=OuterRef("pk"))
+                .order_by()
+                .values("objective")
+                .annotate(n=Count("id"))
+                .values("n")
+            )
+        )
+    objectives = list(
+        queryset.prefetch_related(_with_measurements(full=True)).order_by("order", "id")
+    )
+    for o in objectives:
+        o.objective_set = objective_set
     contributing: list[Objective] = []
     if objective_set.is_agency_set and objectives:
         contributing = with_points(
-            Objective.objects.filter(contributes_to__in=objectives).select_related(
-                "objective_set__unit"
-            )
+            Objective.objects.filter(contributes_to__in=objectives, objective_set__period=period)
+            .select_related("objective_set__unit")
+            .only(*CONTRIBUTION_FIELDS)
+            .order_by("objective_set__unit__path", "order", "id")
         )
     rows = build_rows([*objectives, *contributing], period, today)[: len(objectives)]
     return rows, trends(rows, period) if with_trends else []

@@ -17,7 +17,6 @@ from qms.core.models import OrgUnit
 from qms.objectives import dashboards
 from qms.objectives.models import (
     Objective,
-    ObjectiveAction,
     ObjectiveSet,
     Period,
     PlanStage,
@@ -28,12 +27,18 @@ from qms.planning.models import PlanTask
 S = ObjectiveSet.Status
 
 
-def get_set_for_user(user: User, pk: int, action: str = "objectives.view") -> ObjectiveSet:
-    """404 outside the user's agencies, 403 without the role for ``action`` on the unit."""
+def get_set_for_user(
+    user: User, pk: int, action: str = "objectives.view", *, signers: bool = False
+) -> ObjectiveSet:
+    """404 outside the user's agencies, 403 without the role for ``action`` on the unit.
+    ``signers`` joins who approved and evaluated the set (the exports print them): three
+    more joins that cost more to plan than the rest of the query (bench/queries.py)."""
     objective_set = get_object_or_404(
         ObjectiveSet.objects.filter(
             permissions.agency_scope_q_for_reading(user, "objectives.view")
-        ).select_related("agency", "unit", "period", "submitted_by", "approved_by", "evaluated_by"),
+        ).select_related(
+            "agency", "unit", "period", *(("approved_by", "evaluated_by") if signers else ())
+        ),
         pk=pk,
     )
     if action != "objectives.view":
@@ -244,15 +249,6 @@ def linked_tasks(agency: OrgUnit, period: Period) -> list[StageStatus]:
     )
     statuses = stage_status(task_ids)
     return sorted(statuses.values(), key=lambda s: (s.link.task.plan.year, s.link.task.number))
-
-
-def action_counts(objective_set: ObjectiveSet) -> dict[int, int]:
-    return dict(
-        ObjectiveAction.objects.filter(objective__objective_set=objective_set)
-        .values_list("objective_id")
-        .annotate(n=Count("id"))
-        .values_list("objective_id", "n")
-    )
 
 
 def policy_in_force(agency: OrgUnit | None) -> QualityPolicy | None:

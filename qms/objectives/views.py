@@ -233,7 +233,9 @@ def _actions(user: Any, objective_set: ObjectiveSet) -> dict[str, bool]:
 def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     objective_set = selectors.get_set_for_user(request.user, pk)
     today = _today()
-    rows, trends = dashboards.set_dashboard(objective_set, today)
+    rows, trends = dashboards.set_dashboard(
+        objective_set, today, with_owners=False, count_actions=True
+    )
     return render(
         request,
         "objectives/set_detail.html",
@@ -241,7 +243,9 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "set": objective_set,
             "rows": rows,
             "trends": trends,
-            "action_counts": selectors.action_counts(objective_set),
+            "action_counts": {
+                r.objective.pk: n for r in rows if (n := getattr(r.objective, "action_count", None))
+            },
             "actions": _actions(request.user, objective_set),
             "today": today,
             # Measurements fall within the period: today, or its last day once it is over.

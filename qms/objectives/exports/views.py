@@ -32,7 +32,7 @@ def _name(objective_set: ObjectiveSet, kind: str, ext: str) -> str:
 def _export(request: AuthedRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     if fmt not in {"docx", "pdf", "xlsx"}:
         raise Http404
-    objective_set = selectors.get_set_for_user(request.user, pk)
+    objective_set = selectors.get_set_for_user(request.user, pk, signers=True)
     today = timezone.localdate()
     if fmt == "xlsx":
         data: OfficialDocData = KINDS[kind][1](objective_set, today)

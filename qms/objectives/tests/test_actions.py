@@ -420,3 +420,16 @@ def test_page_queries_do_not_grow_with_actions(
     assert plan.tasks.count() == 3 + 2 + 22
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         assert client.get(url(objective)).status_code == 200
+
+
+def test_set_page_counts_each_objectives_actions(
+    org: Any, personas: Any, period: Any, client_en: Any
+) -> None:
+    objective = make_objective(org, personas, period)
+    url = reverse("objectives:set_detail", args=[objective.objective_set_id])
+    link = f'href="{reverse("objectives:actions", args=[objective.pk])}">Action plan ({{}})</a>'
+    client = client_en("head_a")
+    assert link.format(0) in client.get(url).content.decode()
+    add_action(personas, objective)
+    add_action(personas, objective, action="Công khai kết quả giải quyết hồ sơ")
+    assert link.format(2) in client.get(url).content.decode()
