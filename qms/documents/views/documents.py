@@ -29,6 +29,7 @@ from qms.documents.models import (
     DocumentVersion,
 )
 from qms.documents.services import DocumentError
+from qms.documents.views import rows
 from qms.documents.views.common import (
     PAGE_SIZE,
     _agency_from,
@@ -76,14 +77,11 @@ SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
 @require_GET
 def document_list(request: AuthedRequest) -> HttpResponse:
     filters = document_filters(request)
-    # The big texts (search text, file text, content) are not shown in the list.
-    qs = selectors.document_list(request.user, filters).defer(
-        "search_text",
-        "current_version__file_text",
-        "current_version__content",
-        "current_version__change_description",
-    )
+    # Only the columns a row shows, as tuples: no model instances, no big texts.
+    qs = rows.row_values(selectors.document_list(request.user, filters))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = rows.as_rows(page.object_list)
+    today = _today()
     agencies = selectors.agencies_for(request.user)
     agency_choices = [(a.pk, a.display_name) for a in agencies.only("pk", "name", "short_name")]
     units = (
@@ -103,7 +101,8 @@ def document_list(request: AuthedRequest) -> HttpResponse:
         "query_string": request.GET.urlencode(),
         "can_create": permissions.has_any_role(request.user, "documents.edit"),
         "can_import": permissions.has_any_role(request.user, "documents.manage_registers"),
-        "today": _today(),
+        "today": today,
+        "rows_html": rows.rows_html(page.object_list, today),
     }
     template = (
         "documents/partials/_document_rows.html"
