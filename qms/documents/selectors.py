@@ -102,6 +102,32 @@ def agencies_for(user: User, action: str = "documents.view") -> QuerySet[OrgUnit
     return core_selectors.agencies_for_reading(user, action)
 
 
+# Past this many units in the user's reading scope (a province-wide role) the filter keeps
+# its subquery: a list of thousands of literals costs more to plan than it saves.
+_LITERAL_SCOPE_MAX = 200
+
+
+def _visible_documents(user: User) -> QuerySet[Document]:
+    """``Document.objects.visible_to(user)``, the scope's unit ids fetched first (one small
+    query, once per request's user) and given to PostgreSQL as literals. With the
+    ``IN (subquery)`` it cannot tell that one agency's documents are meant: the master list
+    walked every unit of the province in path order for its sort (6.3 -> 2.6 ms with
+    planning) and the TTHC fields scanned every document of the province (4.3 -> 0.2 ms)."""
+    scope = permissions.agency_scope_q_for_reading(user, "documents.view")
+    child = scope.children[0] if len(scope.children) == 1 and not scope.negated else None
+    if not isinstance(child, tuple) or not isinstance(child[1], QuerySet):
+        return Document.objects.filter(scope)  # a superuser's empty Q, or another shape
+    lookup, units = child
+    ids = permissions.memo(
+        user,
+        ("documents.view", "scope_unit_ids"),
+        lambda: tuple(units.values_list("pk", flat=True)[: _LITERAL_SCOPE_MAX + 1]),
+    )
+    if len(ids) > _LITERAL_SCOPE_MAX:
+        return Document.objects.filter(scope)
+    return Document.objects.filter(**{lookup: ids})
+
+
 def agencies_to_change(user: User, action: str) -> list[OrgUnit]:
     """Agencies whose agency-wide registers ``user`` may change by ``action``: a role held
     over the agency itself, not on one of its schools or divisions."""
@@ -155,7 +181,7 @@ def document_list(user: User, filters: DocumentFilters) -> QuerySet[Document]:
     """The master list as the user may see it, filtered; drafts only for those who write,
     review, approve or issue documents of that unit (the same rule as ``sees_drafts``, so
     no row links to a page that answers 404)."""
-    qs = Document.objects.visible_to(user).filter(archived_at__isnull=True)
+    qs = _visible_documents(user).filter(archived_at__isnull=True)
     qs = qs.filter(~Q(status=Document.Status.DRAFT) | _draft_scope_q(user))
     if filters.agency:
         qs = qs.filter(agency_id=filters.agency)
@@ -178,7 +204,7 @@ def document_list(user: User, filters: DocumentFilters) -> QuerySet[Document]:
 
 def tthc_fields(user: User) -> list[str]:
     return list(
-        Document.objects.visible_to(user)
+        _visible_documents(user)
         .exclude(tthc_field="")
         .order_by("tthc_field")
         .values_list("tthc_field", flat=True)

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from qms.core.templatetags.qms import status_badge
-from qms.documents.models import Document
+from qms.documents.models import Document, DocumentVersion
 
 # What a row shows, in DocumentRow's order: one query, no model instances.
 COLUMNS = (
@@ -34,12 +34,11 @@ COLUMNS = (
     "owner_unit__short_name",
     "owner_unit__name",
     "current_version_id",
-    "current_version__issue_no",
-    "current_version__issued_on",
     "status",
     "next_review_on",
 )
 
+_VERSION = COLUMNS.index("current_version_id")  # the version's issue and date come after
 _PK = 987654321  # a placeholder id for reversing the document URL once
 _DASH = "\u2014"
 
@@ -69,7 +68,18 @@ def row_values(qs: QuerySet[Document]) -> QuerySet[Any, Any]:
 
 
 def as_rows(values: Iterable[Any]) -> list[DocumentRow]:
-    return [DocumentRow(*v) for v in values]
+    """The rows of one page; the versions in force in a second query by their ids (joined
+    into the page's query, PostgreSQL hashed the whole versions table for one agency)."""
+    values = list(values)
+    wanted = [v[_VERSION] for v in values if v[_VERSION] is not None]
+    issues: dict[int, tuple[int, datetime.date | None]] = {}
+    if wanted:
+        found = DocumentVersion.objects.filter(pk__in=wanted).values_list(
+            "pk", "issue_no", "issued_on"
+        )
+        issues = {pk: (no, on) for pk, no, on in found}
+    cut = _VERSION + 1
+    return [DocumentRow(*v[:cut], *issues.get(v[_VERSION], (None, None)), *v[cut:]) for v in values]
 
 
 def _day(value: datetime.date | None) -> str:
