@@ -285,45 +285,101 @@ def approved_versions(agency: OrgUnit) -> QuerySet[DocumentVersion]:
 # --------------------------------------------------------------------------- one document
 
 
+_PERSON = ("first_name", "last_name", "username")  # what display_name reads
+_UNIT = ("name", "short_name")
+
+
+def _of(relation: str, fields: Iterable[str]) -> list[str]:
+    return [f"{relation}__{f}" for f in fields]
+
+
 def document_page(user: User, document: Document) -> dict[str, Any]:
-    """Everything the document page shows, in a fixed number of queries."""
+    """Everything the document page shows, in a fixed number of queries, each reading only
+    the columns the page prints (not the versions' content and file text, nor the
+    people's and units' other columns)."""
     drafts = sees_drafts(user, document)
-    versions = document.versions.select_related("author", "reviewer", "approver", "decision")
+    versions = document.versions.select_related("author", "approver").only(
+        "document",
+        "issue_no",
+        "status",
+        "issued_on",
+        "approved_on_paper",
+        "paper_signers",
+        "change_description",
+        *_of("author", _PERSON),
+        *_of("approver", _PERSON),
+    )
     if not drafts:
         versions = versions.filter(status__in=[S.IN_FORCE, S.OBSOLETE])
     current = document.current_version
     acks: list[Acknowledgement] = []
     if current is not None:
         acks = list(
-            current.acknowledgements.select_related("user", "user__unit").order_by(
-                "read_at", "user__last_name", "user__first_name"
-            )
+            current.acknowledgements.select_related("user", "user__unit")
+            .only("version", "read_at", *_of("user", _PERSON), *_of("user__unit", _UNIT))
+            .order_by("read_at", "user__last_name", "user__first_name")
         )
     return {
         "versions": list(versions),
         "open_version": next((v for v in versions if v.status in DocumentVersion.OPEN), None)
         if drafts
         else None,
-        "references": list(document.references.all()),
-        "forms": list(
-            document.forms.filter(archived_at__isnull=True).select_related("current_version")
-        ),
-        "records": list(document.records.filter(archived_at__isnull=True)),
-        "distribution_units": list(document.distribution_units.all()),
-        "distribution_users": list(document.distribution_users.all()),
+        **_document_registers(document),
         "acks": acks,
         "acks_read": sum(1 for a in acks if a.read_at),
         "my_ack": next((a for a in acks if a.user_id == user.pk), None),
+        "sees_drafts": drafts,
+    }
+
+
+def _document_registers(document: Document) -> dict[str, list[Any]]:
+    """The document page's lists beside its versions: what it cites, its forms, records,
+    distribution, change requests, reviews and plan tasks."""
+    return {
+        "references": list(document.references.only("number", "status")),
+        "forms": list(
+            document.forms.filter(archived_at__isnull=True).only(
+                "parent", "code", "title", "status"
+            )
+        ),
+        "records": list(
+            document.records.filter(archived_at__isnull=True).only(
+                "document", "name", "retention_years", "retention_text"
+            )
+        ),
+        "distribution_units": list(document.distribution_units.only(*_UNIT)),
+        "distribution_users": list(document.distribution_users.only(*_PERSON)),
         "change_requests": list(
-            document.change_requests.select_related("requested_by", "decided_by")
+            document.change_requests.select_related("requested_by", "decided_by").only(
+                "document",
+                "part",
+                "reason",
+                "status",
+                "decision_note",
+                "created_at",
+                *_of("requested_by", _PERSON),
+                *_of("decided_by", _PERSON),
+            )
         ),
         "review_tasks": list(
-            document.review_tasks.select_related("external", "done_by").order_by("-due_on")
+            document.review_tasks.select_related("external")
+            .only(
+                "document",
+                "reason",
+                "due_on",
+                "status",
+                "outcome",
+                "note",
+                "external__number",
+                "external__status",
+            )
+            .order_by("-due_on")
         ),
         "task_links": list(
-            document.task_links.select_related("task", "task__plan").order_by("task__plan__year")
+            document.task_links.select_related("task", "task__plan")
+            .only("document", "task__number", "task__plan__number", "task__plan__year")
+            .order_by("task__plan__year")
         ),
-        "sees_drafts": drafts,
     }
 
 
