@@ -154,7 +154,11 @@ def can_view_log(user: User | AnonymousUser) -> bool:
 
 def log_unit_choices(user: User) -> models.QuerySet[OrgUnit]:
     """Units the user may read the log of (for the unit filter)."""
-    return OrgUnit.objects.filter(permissions.unit_scope_q(user, VIEW_LOG)).order_by("path")
+    return (
+        OrgUnit.objects.filter(permissions.unit_scope_q(user, VIEW_LOG))
+        .only("path", "depth", "name", "short_name")  # what the filter bar reads
+        .order_by("path")
+    )
 
 
 def _scope_unit_ids(user: User) -> list[int] | None:
@@ -187,7 +191,11 @@ def log_actor_choices(user: User) -> models.QuerySet[Any]:
         # at province scale). One small extra query, shared with the page's rows.
         entries = entries.filter(unit_id__in=units)
     visible = entries.filter(actor=OuterRef("pk"))
-    return UserModel.objects.filter(Exists(visible)).order_by("last_name", "first_name", "username")
+    return (
+        UserModel.objects.filter(Exists(visible))
+        .only("first_name", "last_name", "username")  # what the filter bar shows
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 # ---------------------------------------------------------------- filtering

@@ -72,23 +72,21 @@ def _shown(text: str) -> str:
 
 def _change_items(items: list[selectors.Change], labels: _Labels) -> str:
     """The <li> per change, as ``_change_items.html`` rendered them (built in Python: the
-    log page shows 50 entries, and an include per entry was a third of its time)."""
+    log page shows 50 entries, and an include per entry was a third of its time). Values
+    escaped with ``html.escape``, Django's ``escape`` without its lazy-string wrapper."""
+    changed_to, empty = esc(labels.changed_to), esc(labels.empty)
     out: list[str] = []
     for label, before, after in items:
-        out.append(format_html('<li><span class="text-muted">{}:</span> ', label))
+        out.append(f'<li><span class="text-muted">{esc(label)}:</span> ')
         if before:
             out.append(
-                format_html(
-                    '<del>{}</del> <span aria-hidden="true">\u2192</span>'
-                    '<span class="visually-hidden">{}</span> ',
-                    _shown(before),
-                    labels.changed_to,
-                )
+                f'<del>{esc(_shown(before))}</del> <span aria-hidden="true">\u2192</span>'
+                f'<span class="visually-hidden">{changed_to}</span> '
             )
         if after:
-            out.append(format_html("<ins>{}</ins>", _shown(after)))
+            out.append(f"<ins>{esc(_shown(after))}</ins>")
         else:
-            out.append(format_html('<span class="text-muted fst-italic">{}</span>', labels.empty))
+            out.append(f'<span class="text-muted fst-italic">{empty}</span>')
         out.append("</li>\n")
     return "".join(out)
 
