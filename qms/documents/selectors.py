@@ -60,7 +60,7 @@ def get_document_for_user(user: User, pk: int) -> Document:
     """A document the user may see: 404 outside the user's agencies or for a stranger's
     draft that was never in force."""
     document = get_object_or_404(
-        Document.objects.visible_to(user).select_related(
+        _visible_documents(user).select_related(
             "agency", "owner_unit", "parent", "current_version", "current_version__decision"
         ),
         pk=pk,
