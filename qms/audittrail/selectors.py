@@ -154,23 +154,48 @@ def can_view_log(user: User | AnonymousUser) -> bool:
 
 def log_unit_choices(user: User) -> models.QuerySet[OrgUnit]:
     """Units the user may read the log of (for the unit filter)."""
-    return OrgUnit.objects.filter(permissions.unit_scope_q(user, VIEW_LOG)).order_by("path")
+    return (
+        OrgUnit.objects.filter(permissions.unit_scope_q(user, VIEW_LOG))
+        .only("path", "depth", "name", "short_name")  # what the filter bar reads
+        .order_by("path")
+    )
+
+
+def _scope_unit_ids(user: User) -> list[int] | None:
+    """The ids of the units whose log ``user`` may read (one small query, once per
+    request's user), or None when the scope is everything (a superuser)."""
+    scope = permissions.unit_scope_q(user, VIEW_LOG)
+    if not scope:
+        return None
+    return permissions.memo(
+        user,
+        (VIEW_LOG, "unit_ids"),
+        lambda: list(OrgUnit.objects.filter(scope).values_list("pk", flat=True)),
+    )
+
+
+# Past this many units (a province-wide role) the page keeps the join on the unit path:
+# every entry is then in scope and the time index alone finds a page.
+_LITERAL_SCOPE_MAX = 200
 
 
 def log_actor_choices(user: User) -> models.QuerySet[Any]:
     """People who appear as the actor of at least one entry the user may see."""
     from qms.accounts.models import User as UserModel
 
-    scope = permissions.unit_scope_q(user, VIEW_LOG)
+    units = _scope_unit_ids(user)
     entries = LogEntry.objects.all()
-    if scope:
+    if units is not None:
         # The units' ids as literals, not a join on the unit path: PostgreSQL then probes
         # the actor index per person instead of scanning the whole log (12 ms → 0.3 ms
-        # at province scale). One small extra query.
-        units = list(OrgUnit.objects.filter(scope).values_list("pk", flat=True))
+        # at province scale). One small extra query, shared with the page's rows.
         entries = entries.filter(unit_id__in=units)
     visible = entries.filter(actor=OuterRef("pk"))
-    return UserModel.objects.filter(Exists(visible)).order_by("last_name", "first_name", "username")
+    return (
+        UserModel.objects.filter(Exists(visible))
+        .only("first_name", "last_name", "username")  # what the filter bar shows
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 # ---------------------------------------------------------------- filtering
@@ -210,7 +235,14 @@ def logentry_list(
     (time, id) index serves them.
     """
     filters = filters or {}
-    qs = LogEntry.objects.visible_to(user)
+    units = _scope_unit_ids(user)
+    if units is not None and len(units) <= _LITERAL_SCOPE_MAX:
+        # The scope's unit ids as literals (the query the user filter made already): the
+        # time index is then walked without a join per entry to the unit (3.4 -> 2.3 ms
+        # for one agency at province scale).
+        qs = LogEntry.objects.filter(unit_id__in=units)
+    else:
+        qs = LogEntry.objects.visible_to(user)
     if text := (filters.get("q") or "").strip():
         qs = qs.filter(_text_q(text))
     if actor := filters.get("actor"):

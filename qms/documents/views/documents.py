@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
@@ -29,6 +31,7 @@ from qms.documents.models import (
     DocumentVersion,
 )
 from qms.documents.services import DocumentError
+from qms.documents.views import rows
 from qms.documents.views.common import (
     PAGE_SIZE,
     _agency_from,
@@ -73,17 +76,27 @@ def _options(choices: Iterable[tuple[object, str]], selected: object) -> SafeStr
 SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
 
 
+def _list_page(qs: QuerySet[Any, Any], number: str | None) -> Page[Any]:
+    """``Paginator(qs, PAGE_SIZE).get_page(number)``; the first page reads one row more
+    than a page: when they all fit (a search, a filtered list, a small agency) their
+    number is the count and the COUNT query is not needed."""
+    paginator: Paginator[Any] = Paginator(qs, PAGE_SIZE)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    head = list(qs[: PAGE_SIZE + 1])
+    if len(head) <= PAGE_SIZE:
+        paginator.count = len(head)  # the cached property, known without a query
+    return Page(head[:PAGE_SIZE], 1, paginator)
+
+
 @require_GET
 def document_list(request: AuthedRequest) -> HttpResponse:
     filters = document_filters(request)
-    # The big texts (search text, file text, content) are not shown in the list.
-    qs = selectors.document_list(request.user, filters).defer(
-        "search_text",
-        "current_version__file_text",
-        "current_version__content",
-        "current_version__change_description",
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only the columns a row shows, as tuples: no model instances, no big texts.
+    qs = rows.row_values(selectors.document_list(request.user, filters))
+    page = _list_page(qs, request.GET.get("page"))
+    page.object_list = rows.as_rows(page.object_list)
+    today = _today()
     agencies = selectors.agencies_for(request.user)
     agency_choices = [(a.pk, a.display_name) for a in agencies.only("pk", "name", "short_name")]
     units = (
@@ -103,7 +116,8 @@ def document_list(request: AuthedRequest) -> HttpResponse:
         "query_string": request.GET.urlencode(),
         "can_create": permissions.has_any_role(request.user, "documents.edit"),
         "can_import": permissions.has_any_role(request.user, "documents.manage_registers"),
-        "today": _today(),
+        "today": today,
+        "rows_html": rows.rows_html(page.object_list, today),
     }
     template = (
         "documents/partials/_document_rows.html"
