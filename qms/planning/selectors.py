@@ -270,7 +270,7 @@ def dashboard(
     )
     if agency is None:
         tasks = tasks.visible_to(user)
-    elif permissions.can_read_agency_wide(user, VIEW, agency):
+    elif permissions.can_read_agency_wide(user, "planning.view_plan", agency):
         # ``visible_to`` decided once, in Python, for the one agency shown (the same rule:
         # its plans are all visible or none), not by a subquery in every query below.
         tasks = tasks.filter(plan__agency=agency)
