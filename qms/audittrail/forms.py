@@ -7,13 +7,12 @@ from typing import Any
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from qms.audittrail import selectors
 from qms.core.forms import VNDateField
 from qms.core.models import OrgUnit
+from qms.core.widgets import Select
 
 INDENT = "\u2002\u2002"  # two en spaces per level: a plain <select> keeps them
 
@@ -28,46 +27,6 @@ class _PlainChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         for obj in self.queryset.all():
             yield self.choice(obj)
-
-
-def _attrs(attrs: dict[str, Any]) -> str:
-    """``django/forms/widgets/attrs.html``: `` name="value"``, a bare name for True."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class Select(forms.Select):
-    """``forms.Select`` with its markup built in Python, character for character what
-    ``django/forms/widgets/select.html`` and ``select_option.html`` render (the project
-    overrides neither): the filter bar's three lists went through a template include per
-    option and per attribute, a sixth of the log page."""
-
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: Any = None,
-    ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            out.extend(
-                f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
-                for option in options
-            )
-            if group_name:
-                out.append("\n  </optgroup>")
-        out.append("\n</select>")
-        return mark_safe("".join(out))  # noqa: S308 - every value escaped above
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -7,12 +7,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.forms import formset_factory
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from qms.core import uploads
-from qms.core.forms import BaseForm, DateInput, VNDateField
+from qms.core import uploads, widgets
+from qms.core.forms import BaseForm, VNDateField
 from qms.core.models import OrgUnit
 from qms.planning.models import Plan, PlanBasis, PlanTask
 
@@ -322,77 +320,14 @@ class DeadlineRuleForm(BaseForm):
             self.fields["agency"].initial = agencies.first()
 
 
-# ------------------------------------------------------- widgets rendered in Python
-# The task table's filter bar is drawn on every request of the table: its inputs and
-# selects give Django's default markup (``django/forms/widgets/input.html``,
-# ``select.html``, ``select_option.html``, ``attrs.html``) built in Python, not through
-# one template include per option.
-
-
-def _attrs(attrs: dict[str, Any]) -> str:
-    """``attrs.html``: ``name="value"``, a bare name for True, nothing for False."""
-    out = []
-    for name, value in attrs.items():
-        if value is True:
-            out.append(f" {conditional_escape(name)}")
-        elif value is not False:
-            out.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
-    return "".join(out)
-
-
-class PythonInputMixin:
-    """An input widget whose default template is rendered in Python."""
-
-    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
-        if template_name not in {
-            "django/forms/widgets/text.html",
-            "django/forms/widgets/date.html",
-        }:
-            return super()._render(template_name, context, renderer)  # type: ignore[misc]
-        w = context["widget"]
-        value = "" if w["value"] is None else f' value="{conditional_escape(str(w["value"]))}"'
-        return mark_safe(  # noqa: S308 - every value escaped
-            f'<input type="{conditional_escape(w["type"])}" name="{conditional_escape(w["name"])}"'
-            f"{value}{_attrs(w['attrs'])}>"
-        )
-
-
-class PythonSelect(forms.Select):
-    """``forms.Select`` with its default templates rendered in Python (no option groups;
-    a select with groups keeps the templates)."""
-
-    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
-        w = context["widget"]
-        groups = w["optgroups"]
-        default = template_name == "django/forms/widgets/select.html"
-        if not default or any(name for name, _choices, _i in groups):
-            return super()._render(template_name, context, renderer)  # type: ignore[misc]
-        options = "".join(
-            f'\n  <option value="{conditional_escape(str(o["value"]))}"{_attrs(o["attrs"])}>'
-            f"{conditional_escape(o['label'])}</option>\n"
-            for _name, choices, _i in groups
-            for o in choices
-        )
-        html = f'<select name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>{options}\n</select>'
-        return SafeString(html)
-
-
-class PythonTextInput(PythonInputMixin, forms.TextInput):
-    pass
-
-
-class PythonDateInput(PythonInputMixin, DateInput):
-    pass
-
-
 class TaskFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, widget=PythonSelect
+        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, widget=widgets.Select
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        widget=PythonSelect,
+        widget=widgets.Select,
         choices=[
             ("", _("All")),
             ("open", _("Open")),
@@ -401,9 +336,9 @@ class TaskFilterForm(forms.Form):
             ("flagged", _("Dates need checking")),
         ],
     )
-    due_from = VNDateField(label=_("Due from"), required=False, widget=PythonDateInput)
-    due_to = VNDateField(label=_("Due to"), required=False, widget=PythonDateInput)
-    q = forms.CharField(label=_("Search"), required=False, widget=PythonTextInput)
+    due_from = VNDateField(label=_("Due from"), required=False, widget=widgets.DateInput)
+    due_to = VNDateField(label=_("Due to"), required=False, widget=widgets.DateInput)
+    q = forms.CharField(label=_("Search"), required=False, widget=widgets.TextInput)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:

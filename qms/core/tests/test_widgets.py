@@ -1,4 +1,4 @@
-"""The task filter's widgets rendered in Python give Django's own markup, byte for byte."""
+"""The widgets of qms.core.widgets give Django's own markup, byte for byte."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import pytest
 from django import forms
 
 from qms.core.forms import DateInput
-from qms.planning.forms import PythonDateInput, PythonSelect, PythonTextInput
+from qms.core.widgets import DateInput as PythonDateInput
+from qms.core.widgets import Select as PythonSelect
+from qms.core.widgets import TextInput as PythonTextInput
 
 CHOICES = [("", "Tất cả"), ("open", "Đang <mở>"), ("a&b", 'Có "ngoặc"'), (3, "Phòng 3")]
 
