@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
@@ -25,3 +26,9 @@ def split_unit_names(text: str) -> list[str]:
     """ "Lãnh đạo Sở, Ban ISO" → ["Lãnh đạo Sở", "Ban ISO"]."""
     parts = re.split(r"[,;\n]+", text)
     return [normalise_space(p) for p in parts if normalise_space(p)]
+
+
+def dmy(value: datetime.date | None) -> str:
+    """A date as the templates' ``{{ value|date:"d/m/Y" }}`` prints it, "" for none; for
+    rows built in Python."""
+    return "" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"

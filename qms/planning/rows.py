@@ -23,6 +23,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from qms.core.templatetags.qms import status_badge, task_status_badge
+from qms.core.text import dmy
 from qms.planning.models import PlanTask
 from qms.planning.selectors import unit_names
 
@@ -92,11 +93,6 @@ def _esc(value: Any) -> str:
 def _row(template: str, *values: Any) -> str:
     """``format_html`` for one row: every value escaped unless already safe."""
     return template.format(*map(_esc, values))
-
-
-def dmy(value: datetime.date | None) -> str:
-    """``{{ value|date:"d/m/Y" }}``: "" for no date."""
-    return "" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def _flag(task: PlanTask, icon: str) -> str:

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from qms.core.templatetags.qms import status_badge
+from qms.core.text import dmy
 from qms.documents.models import Document, DocumentVersion
 
 # What a row shows, in DocumentRow's order: one query, no model instances.
@@ -82,13 +83,6 @@ def as_rows(values: Iterable[Any]) -> list[DocumentRow]:
     return [DocumentRow(*v[:cut], *issues.get(v[_VERSION], (None, None)), *v[cut:]) for v in values]
 
 
-def _day(value: datetime.date | None) -> str:
-    """``{{ value|date:"d/m/Y" }}``: empty for None."""
-    if value is None:
-        return ""
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-
-
 def _title_cell(row: DocumentRow, form_of: str) -> str:
     parent = (
         f'<div class="small text-muted">{form_of} {escape(row.parent_code)}</div>'
@@ -115,7 +109,7 @@ def rows_html(rows: Iterable[DocumentRow], today: datetime.date) -> SafeString:
     for row in rows:
         if row.current_version_id is not None:
             issue = f"{row.issue_no:02d}" if row.issue_no is not None else ""
-            issued = f"{issue} · {_day(row.issued_on)}"
+            issued = f"{issue} · {dmy(row.issued_on)}"
         else:
             issued = _DASH
         review = row.next_review_on
@@ -128,7 +122,7 @@ def rows_html(rows: Iterable[DocumentRow], today: datetime.date) -> SafeString:
             f'<td class="small">{escape(row.unit_short_name or row.unit_name)}</td>'
             f'<td class="text-nowrap">{issued}</td>'
             f'<td class="text-nowrap{" text-danger fw-semibold" if late else ""}">'
-            f"{_day(review) or _DASH}</td>"
+            f"{dmy(review) or _DASH}</td>"
             f"<td>{badges.get(row.status) or status_badge(row.status, row.status)}</td></tr>\n"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value escaped above

@@ -11,7 +11,6 @@ through ``format_html``/``conditional_escape``; translated literals are marked s
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, getcontext
 from decimal import Context as DecimalContext
@@ -26,6 +25,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+
+from qms.core.text import dmy
 
 register = template.Library()
 
@@ -88,11 +89,6 @@ class Numbers:
         return SafeString("".join(reversed(chars)).replace(".", self.separator))
 
 
-def day(value: datetime.date | None) -> str:
-    """``value|date:"d/m/Y"``."""
-    return "" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-
-
 def _light_label(light: str) -> str:
     if light == "on_track":
         return _("On track")
@@ -118,7 +114,7 @@ def light_badge(light: str) -> SafeString:
 def target(o: Any) -> SafeString:
     """What ``{% include "objectives/partials/_target.html" %}`` gave for objective ``o``."""
     if o.direction == "by_date":
-        return format_html("{} {}\n", _translated(_("by")), day(o.target_date))
+        return format_html("{} {}\n", _translated(_("by")), dmy(o.target_date))
     sign = "≥" if o.direction == "gte" else "≤" if o.direction == "lte" else "="
     return format_html("{} {} {}\n", sign, number(o.target), o.unit_of_measure)
 
@@ -170,7 +166,7 @@ def measurements(o: Any) -> SafeString:
     items: list[str] = []
     for m in ms:
         parts: list[str] = [
-            format_html("<li>{}: <strong>{}</strong>", day(m.measured_on), num(m.value))
+            format_html("<li>{}: <strong>{}</strong>", dmy(m.measured_on), num(m.value))
         ]
         if m.computed:
             parts.append(format_html(' <span class="text-muted">({})</span>', computed))
