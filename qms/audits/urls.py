@@ -1,5 +1,5 @@
-from django.urls import URLPattern
+from qms.audits import urls_checklists, urls_programme
 
 app_name = "audits"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*urls_programme.urlpatterns, *urls_checklists.urlpatterns]

@@ -1,5 +1,5 @@
-from django.urls import URLPattern
+from qms.nonconformities import urls_records, urls_reports
 
 app_name = "nonconformities"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*urls_records.urlpatterns, *urls_reports.urlpatterns]

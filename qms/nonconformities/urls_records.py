@@ -1,0 +1,5 @@
+"""Routes of the NC area's records part (included by qms.nonconformities.urls)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
