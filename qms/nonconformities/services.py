@@ -685,10 +685,10 @@ def action_done(
         )
         if not may_complete(actor, action):
             raise NCError(_("Only the owner of the action or their unit may mark it done."))
-        if nc.status not in {S.PLANNED, S.IN_PROGRESS}:
-            raise NCError(_("Actions are carried out once the action plan is confirmed."))
         if action.status != A.OPEN:
             raise NCError(_("This action is already done."))
+        if nc.status not in {S.PLANNED, S.IN_PROGRESS}:
+            raise NCError(_("Actions are carried out once the action plan is confirmed."))
         done_on = done_on or timezone.localdate()
         if done_on > timezone.localdate():
             raise NCError(_("The date done cannot be in the future."))

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from django.db import close_old_connections, connection
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qms.nonconformities import selectors, services, sources
 from qms.nonconformities.models import NCCounter, Nonconformity
@@ -17,6 +17,12 @@ from qms.notifications.models import Notification
 from qms.planning.models import Plan
 
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_numbers_per_agency_and_year(make_nc, org, personas):
