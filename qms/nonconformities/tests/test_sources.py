@@ -18,7 +18,6 @@ from qms.objectives import services as objectives
 from qms.objectives.models import Objective
 from qms.objectives.tests.test_actions import make_objective
 from qms.planning.models import PlanTask
-from qms.planning.tests.conftest import make_task  # noqa: F401 - fixture
 
 D = datetime.date
 
