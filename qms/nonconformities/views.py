@@ -46,6 +46,16 @@ def _nc_or_404(request: AuthedRequest, pk: int) -> Nonconformity:
     return nc
 
 
+def _must(request: AuthedRequest, allowed: bool) -> None:
+    """A reader who may not do the step is refused (403) before the form is read."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def _analyst(request: AuthedRequest, nc: Nonconformity) -> None:
+    _must(request, permissions.can(request.user, "nonconformities.analyse", nc.unit))
+
+
 # --------------------------------------------------------------------------- list
 
 
@@ -441,6 +451,7 @@ def _run(
 @require_POST
 def nc_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
+    _analyst(request, nc)
     form = forms.NCEditForm(request.POST, agency=nc.agency)
     return _run(
         request,
@@ -458,6 +469,7 @@ def nc_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def nc_correction(request: AuthedRequest, pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
+    _analyst(request, nc)
     form = forms.CorrectionForm(request.POST)
     return _run(
         request,
@@ -479,6 +491,7 @@ def nc_correction(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def nc_analysis(request: AuthedRequest, pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
+    _analyst(request, nc)
     form = forms.AnalysisForm(request.POST)
     return _run(
         request,
@@ -502,6 +515,7 @@ def nc_analysis(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_add(request: AuthedRequest, pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
+    _analyst(request, nc)
     form = forms.ActionForm(request.POST, agency=nc.agency)
     return _run(
         request,
@@ -525,8 +539,7 @@ def _action_of(nc: Nonconformity, action_pk: int) -> CorrectiveAction:
 def action_edit(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
     action = _action_of(nc, action_pk)
-    if not permissions.can(request.user, "nonconformities.analyse", nc.unit):
-        raise PermissionDenied
+    _analyst(request, nc)
     if request.method == "GET":
         form = forms.ActionForm(
             agency=nc.agency,
@@ -566,6 +579,7 @@ def action_edit(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse
 @require_POST
 def plan_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
+    _analyst(request, nc)
     try:
         services.plan_confirm(
             actor=request.user,
@@ -583,6 +597,7 @@ def plan_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
 def action_done(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
     action = _action_of(nc, action_pk)
+    _must(request, services.may_complete(request.user, action))
     form = forms.DoneForm(request.POST, request.FILES)
     return _run(
         request,
@@ -606,6 +621,7 @@ def action_done(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse
 def action_to_task(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
     action = _action_of(nc, action_pk)
+    _must(request, permissions.can(request.user, "planning.edit_plan", nc.agency))
     try:
         task = services.action_to_task(actor=request.user, action=action)
     except services.NCError as exc:
@@ -622,6 +638,7 @@ def action_to_task(request: AuthedRequest, pk: int, action_pk: int) -> HttpRespo
 @require_POST
 def nc_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
+    _must(request, permissions.can(request.user, "nonconformities.verify", nc.unit))
     form = forms.VerifyForm(request.POST, request.FILES)
     effective = request.POST.get("effective") == "yes"
     return _run(
@@ -648,6 +665,11 @@ def nc_verify(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: AuthedRequest, pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
+    _must(
+        request,
+        permissions.can(request.user, "nonconformities.analyse", nc.unit)
+        or permissions.can(request.user, "nonconformities.raise", nc.unit),
+    )
     form = forms.EvidenceForm(request.POST, request.FILES)
 
     def step(f: Any) -> None:
@@ -659,6 +681,7 @@ def evidence_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def nc_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
+    _must(request, permissions.can(request.user, "nonconformities.manage_settings", nc.agency))
     form = forms.ArchiveForm(request.POST)
     return _run(
         request,
