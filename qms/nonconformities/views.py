@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
@@ -96,6 +96,7 @@ def filtered(request: AuthedRequest, values: dict[str, Any]) -> Any:
     return qs
 
 
+@require_GET
 def nc_list(request: AuthedRequest) -> HttpResponse:
     """The NC register: filters, keyset pages, status counts."""
     form = forms.FilterForm(request.GET or None, years=_years(request), units=_list_units(request))
@@ -277,6 +278,7 @@ def _detail(
     return render(request, "nonconformities/detail.html", context, status=status)
 
 
+@require_GET
 def nc_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail(request, _nc_or_404(request, pk))
 
@@ -694,6 +696,7 @@ def nc_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
 def evidence_download(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse:
     evidence = get_object_or_404(NCEvidence, pk=pk, archived_at__isnull=True)
     _nc_or_404(request, evidence.nc_id)

@@ -125,7 +125,7 @@ def _build(org: Any, personas: Any) -> dict[str, Any]:
         actor=personas["staff_a"], action=done, result="Xong", files=[pdf_upload()]
     )
     plan = make_plan(actor=office, agency=org.agency, lead=org.div_a)
-    task = plan.tasks.first()
+    task = plan.tasks.order_by("number")[0]
     PlanTask.objects.filter(pk=task.pk).update(
         due_date=timezone.localdate() - datetime.timedelta(days=3)
     )
