@@ -21,6 +21,7 @@ from qms.audits.tests.test_programme_factories import YEAR, make_audit, make_pro
 from qms.nonconformities.models import Nonconformity
 from qms.notifications.models import Notification
 from qms.planning.reminders import compute_task_reminders, leads_done
+from qms.planning.tests.conftest import at
 
 org, personas = shared_org()
 pytestmark = pytest.mark.django_db
@@ -146,7 +147,7 @@ def test_reminders_of_task_7_chase_only_units_with_open_ncs(org, personas, progr
     _nc(_finding(audit, org.div_a, 1), "open", 1)
     _nc(_finding(audit, org.div_b, 2), "awaiting_verification", 2)
     Notification.objects.all().delete()
-    now = timezone.make_aware(datetime.datetime(YEAR, 9, 8, 8, 0))
+    now = at(f"{YEAR}-09-08")
     with time_machine.travel(now, tick=False):
         compute_task_reminders(now)
     task_id = str(programme.action_task_id)
@@ -161,7 +162,7 @@ def test_no_reminder_of_task_7_once_no_nc_is_open(org, personas, programme):
     audit = make_audit(org, personas, programme)
     _nc(_finding(audit, org.div_a, 1), "closed", 1)
     Notification.objects.all().delete()
-    now = timezone.make_aware(datetime.datetime(YEAR, 9, 8, 8, 0))
+    now = at(f"{YEAR}-09-08")
     with time_machine.travel(now, tick=False):
         compute_task_reminders(now)
     assert not Notification.objects.filter(object_id=str(programme.action_task_id)).exists()
