@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -71,29 +72,24 @@ def programme_data(programme: Programme) -> OfficialDocData:
     agency = programme.agency
     rows = sel.programme_rows(None, programme)
     day = programme.approved_at.date() if programme.approved_at else None
-    body = [Paragraph("I. MỤC ĐÍCH, PHẠM VI", bold=True)]
-    if programme.objective:
-        body.append(Paragraph(f"1. Mục đích: {programme.objective}"))
-    if programme.scope:
-        body.append(Paragraph(f"2. Phạm vi: {programme.scope}"))
-    body.append(Paragraph("II. CHUẨN MỰC ĐÁNH GIÁ", bold=True))
-    body.append(
-        Paragraph(
-            "1. TCVN ISO 9001:2015: "
-            + (_clauses(programme.clauses) or "toàn bộ các điều khoản áp dụng.")
-        )
+    purpose = programme.objective or (
+        "Đánh giá sự phù hợp và hiệu lực của hệ thống quản lý chất lượng theo TCVN ISO "
+        "9001:2015 tại các đơn vị."
     )
+    body = [Paragraph("I. MỤC ĐÍCH, PHẠM VI", bold=True), Paragraph(f"1. Mục đích: {purpose}")]
+    body.append(Paragraph(f"2. Phạm vi: {programme.scope or 'các đơn vị và quá trình nêu tại Phụ lục.'}"))
+    body.append(Paragraph("II. CHUẨN MỰC ĐÁNH GIÁ", bold=True))
+    criteria = [
+        "TCVN ISO 9001:2015: " + (_clauses(programme.clauses) or "toàn bộ các điều khoản áp dụng.")
+    ]
     procs = list(programme.procedures.order_by("code"))
     if procs:
-        body.append(
-            Paragraph(
-                "2. Các quy trình của cơ quan: "
-                + "; ".join(f"{d.code} {d.title}" for d in procs)
-                + "."
-            )
+        criteria.append(
+            "Các quy trình của cơ quan: " + "; ".join(f"{d.code} {d.title}" for d in procs) + "."
         )
     if programme.legal_criteria:
-        body.append(Paragraph(f"3. Yêu cầu pháp luật: {programme.legal_criteria}"))
+        criteria.append(f"Yêu cầu pháp luật: {programme.legal_criteria}")
+    body += [Paragraph(f"{i}. {text}") for i, text in enumerate(criteria, 1)]
     body.append(Paragraph("III. THỜI GIAN VÀ CÁC CUỘC ĐÁNH GIÁ", bold=True))
     body.append(
         Paragraph(
@@ -324,32 +320,53 @@ def report_data(audit: Audit) -> tuple[OfficialDocData, sel.Summary]:
     return data, summary
 
 
+def _cell(cell: Any, text: str, *, bold: bool = False, center: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.name = "Times New Roman"
+    run.font.size = Pt(12)
+
+
 def add_clause_table(docx: bytes, summary: sel.Summary) -> bytes:
     """Append the findings-by-clause table after the appendix (few rows: python-docx)."""
     from docx import Document
-    from docx.shared import Pt
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
 
     doc = Document(io.BytesIO(docx))
     heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.paragraph_format.space_before = Pt(18)
+    heading.paragraph_format.space_after = Pt(6)
     run = heading.add_run("TỔNG HỢP PHÁT HIỆN THEO ĐIỀU KHOẢN TCVN ISO 9001:2015")
     run.bold = True
+    run.font.name = "Times New Roman"
     run.font.size = Pt(13)
     headers = ["Điều khoản", "NC lớn", "NC nhỏ", "Quan sát", "Cơ hội cải tiến", "Phù hợp", "Tổng"]
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-        for p in cell.paragraphs:
-            for r in p.runs:
-                r.bold = True
+        _cell(cell, text, bold=True, center=True)
     keys = ["nc_major", "nc_minor", "observation", "improvement", "conformity"]
     for label, c, total in summary.by_clause:
         cells = table.add_row().cells
-        values = [label, *(str(c.get(k, 0)) for k in keys), str(total)]
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = text
+        _cell(cells[0], label)
+        for cell, key in zip(cells[1:6], keys, strict=True):
+            _cell(cell, str(c.get(key, 0)), center=True)
+        _cell(cells[6], str(total), center=True)
     if not summary.by_clause:
-        table.add_row().cells[0].text = "Không có phát hiện."
+        _cell(table.add_row().cells[0], "Không có phát hiện.")
+    widths = [Cm(9), *([Cm(2.4)] * 6)]
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
