@@ -158,7 +158,7 @@ def programme_rows(user: User | None, programme: Programme) -> list[AuditRow]:
 
 
 def team(audit: Audit) -> list[AuditTeamMember]:
-    order = {AuditTeamMember.Role.LEAD: 0, AuditTeamMember.Role.AUDITOR: 1}
+    order: dict[str, int] = {"lead": 0, "auditor": 1}
     members = sorted(
         audit.team.select_related("user__unit"), key=lambda m: (order.get(m.role, 2), m.pk)
     )
@@ -350,7 +350,7 @@ def action_task_counts(task_ids: list[int]) -> dict[int, NCCounts]:
         source_key=FINDING_SOURCE, source_id__in=list(finding_programme), archived_at__isnull=True
     ).values_list("source_id", "status", "unit_id")
     for source_id, status, unit_id in ncs:
-        programme_id = finding_programme.get(int(source_id))
+        programme_id = finding_programme.get(int(source_id or 0))
         if programme_id is None:
             continue
         if status == NC.CLOSED:

@@ -8,7 +8,12 @@ from conftest import shared_org
 from qms.audits import services_programme as svc
 from qms.audits.models import AuditSettings, AuditTeamMember
 from qms.audits.services_programme import AuditError
-from qms.audits.tests.test_programme_factories import issued_document, make_audit, make_programme
+from qms.audits.tests.test_programme_factories import (
+    english,  # noqa: F401
+    issued_document,
+    make_audit,
+    make_programme,
+)
 from qms.audittrail.models import LogEntry
 
 org, personas = shared_org()

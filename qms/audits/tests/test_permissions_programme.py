@@ -13,7 +13,13 @@ from django.urls import URLPattern, reverse
 from conftest import PERSONAS, close_response, fresh, shared_org
 from qms.audits import services_programme as svc
 from qms.audits.models import Audit, Auditor, Programme
-from qms.audits.tests.test_programme_factories import YEAR, add_slot, make_audit, make_programme
+from qms.audits.tests.test_programme_factories import (
+    YEAR,
+    add_slot,
+    english,  # noqa: F401
+    make_audit,
+    make_programme,
+)
 from qms.audits.urls_programme import urlpatterns
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,12 @@ from conftest import shared_org
 from qms.audits import panels_programme
 from qms.audits import selectors_programme as sel
 from qms.audits.models import Audit, Finding
-from qms.audits.tests.test_programme_factories import YEAR, make_audit, make_programme
+from qms.audits.tests.test_programme_factories import (
+    YEAR,
+    english,  # noqa: F401
+    make_audit,
+    make_programme,
+)
 from qms.nonconformities.models import Nonconformity
 from qms.notifications.models import Notification
 from qms.planning.reminders import compute_task_reminders, leads_done

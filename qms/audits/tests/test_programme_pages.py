@@ -12,6 +12,7 @@ from qms.audits import services_programme as svc
 from qms.audits.models import Finding, Programme
 from qms.audits.tests.test_programme_factories import (
     YEAR,
+    english,  # noqa: F401
     make_audit,
     make_plan_tasks,
     make_programme,

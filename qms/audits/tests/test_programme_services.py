@@ -13,6 +13,7 @@ from qms.audits.services_programme import AuditError, StaleEdit
 from qms.audits.tests.test_programme_factories import (
     YEAR,
     add_slot,
+    english,  # noqa: F401
     make_audit,
     make_plan_tasks,
     make_programme,
