@@ -132,3 +132,15 @@ def test_pdf_falls_back_without_libreoffice(org, personas, client_as, monkeypatc
     audit = ready_audit(org, personas)
     response = client_as("iso_office").get(reverse("audits:report_export", args=[audit.pk, "pdf"]))
     assert response.status_code == 302
+
+
+@pytest.mark.skipif(
+    not __import__("qms.reports.pdf", fromlist=["x"]).soffice_available(),
+    reason="LibreOffice absent",
+)
+def test_report_as_pdf(org, personas, client_as):
+    audit = _reported(org, personas)
+    response = client_as("leader").get(reverse("audits:report_export", args=[audit.pk, "pdf"]))
+    assert response.status_code == 200
+    assert response.content[:5] == b"%PDF-"
+    close_response(response)
