@@ -22,7 +22,7 @@ from qms.accounts import permissions
 from qms.accounts.models import User
 from qms.audits.models import Audit, Auditor, AuditTeamMember, Finding, Programme
 from qms.core.models import OrgUnit
-from qms.nonconformities.models import Nonconformity
+from qms.nonconformities.models import CorrectiveAction, Nonconformity
 
 FINDING_SOURCE = "audits.finding"
 NC = Nonconformity.Status
@@ -335,7 +335,8 @@ def _finding_ids(programme_ids: list[int]) -> QuerySet[Finding]:
 
 def action_task_counts(task_ids: list[int]) -> dict[int, NCCounts]:
     """Per plan task linked as a programme's corrective-action task (7): the NCs raised from
-    the programme's findings, open / awaiting verification / closed. Three queries."""
+    the programme's findings, open / awaiting verification / closed, and the units with
+    open work (the NC's unit, the units of its open actions). Four queries."""
     programmes = list(
         Programme.objects.filter(action_task_id__in=task_ids, archived_at__isnull=True)
     )
@@ -346,10 +347,22 @@ def action_task_counts(task_ids: list[int]) -> dict[int, NCCounts]:
     )
     per: dict[int, Counter[str]] = defaultdict(Counter)
     units: dict[int, set[int]] = defaultdict(set)
-    ncs = Nonconformity.objects.filter(
-        source_key=FINDING_SOURCE, source_id__in=list(finding_programme), archived_at__isnull=True
-    ).values_list("source_id", "status", "unit_id")
-    for source_id, status, unit_id in ncs:
+    ncs = list(
+        Nonconformity.objects.filter(
+            source_key=FINDING_SOURCE,
+            source_id__in=list(finding_programme),
+            archived_at__isnull=True,
+        ).values_list("pk", "source_id", "status", "unit_id")
+    )
+    # Units owning an open corrective action of an open NC are chased too.
+    action_units: dict[int, set[int]] = defaultdict(set)
+    open_ids = [pk for pk, _s, status, _u in ncs if status in OPEN_NC]
+    for nc_id, unit_id in CorrectiveAction.objects.filter(
+        nc_id__in=open_ids, status=CorrectiveAction.Status.OPEN
+    ).values_list("nc_id", "unit_id"):
+        if unit_id:
+            action_units[nc_id].add(unit_id)
+    for nc_id, source_id, status, unit_id in ncs:
         programme_id = finding_programme.get(int(source_id or 0))
         if programme_id is None:
             continue
@@ -360,6 +373,7 @@ def action_task_counts(task_ids: list[int]) -> dict[int, NCCounts]:
         else:
             per[programme_id]["open"] += 1
             units[programme_id].add(unit_id)
+            units[programme_id] |= action_units.get(nc_id, set())
     out = {}
     for p in programmes:
         c = per[p.pk]
