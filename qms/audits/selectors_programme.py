@@ -88,6 +88,13 @@ def get_audit_for_user(user: User, pk: int, action: str | None = None) -> Audit:
     return audit
 
 
+def sees_drafts(user: User, agency: OrgUnit) -> bool:
+    """The ISO office and the agency's auditors count draft findings; others only issued ones."""
+    return permissions.can(user, "audits.manage_programme", agency) or permissions.can(
+        user, "audits.conduct", agency
+    )
+
+
 def may_conduct(user: User, audit: Audit, units: Iterable[OrgUnit]) -> bool:
     on_team = any(m.user_id == user.pk for m in audit.team.all())
     return (on_team or user.is_superuser) and all(
@@ -135,7 +142,9 @@ def finding_counts(audit_ids: list[int], *, issued_only: bool = False) -> dict[i
     return out
 
 
-def programme_rows(user: User | None, programme: Programme) -> list[AuditRow]:
+def programme_rows(
+    user: User | None, programme: Programme, *, issued_only: bool = False
+) -> list[AuditRow]:
     """The programme's audits with units, lead and findings by kind: four queries, flat.
     ``user`` None (an export): every row counts as visible."""
     audits = list(
@@ -145,7 +154,7 @@ def programme_rows(user: User | None, programme: Programme) -> list[AuditRow]:
         .order_by("sequence")
     )
     ids = [a.pk for a in audits]
-    counts = finding_counts(ids)
+    counts = finding_counts(ids, issued_only=issued_only)
     visible = (
         set(ids)
         if user is None
