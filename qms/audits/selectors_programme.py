@@ -163,6 +163,23 @@ def programme_rows(
     return [AuditRow(a, list(a.units.all()), counts.get(a.pk, {}), a.pk in visible) for a in audits]
 
 
+# The units a programme is expected to cover (the agency's own offices, divisions, committee).
+COVERED_KINDS = [OrgUnit.Kind.OFFICE, OrgUnit.Kind.DIVISION, OrgUnit.Kind.LEADERSHIP]
+
+
+def coverage(programme: Programme, rows: list[AuditRow]) -> list[tuple[OrgUnit, list[int]]]:
+    """Each office or division of the agency with the numbers of the programme's audits
+    that cover it (empty: not audited this year). One query."""
+    audited: dict[int, list[int]] = defaultdict(list)
+    for r in rows:
+        for u in r.units:
+            audited[u.pk].append(r.audit.sequence)
+    units = OrgUnit.objects.filter(
+        parent=programme.agency, kind__in=COVERED_KINDS, archived_at__isnull=True
+    ).order_by("path")
+    return [(u, audited.get(u.pk, [])) for u in units]
+
+
 # --------------------------------------------------------------------------- audit page
 
 

@@ -217,6 +217,7 @@ def programme_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can(user, "audits.manage_programme", agency),
             "can_approve": permissions.can(user, "audits.approve_programme", agency),
             "kinds": sel.summary_kinds(),
+            "coverage": sel.coverage(programme, rows),
             "summary": sel.findings_summary(
                 [r.audit.pk for r in rows if r.visible], issued_only=not drafts
             ),

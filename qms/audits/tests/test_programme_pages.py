@@ -195,3 +195,16 @@ def test_draft_findings_counted_for_the_office_only(org, personas, client_as):
     unit = client_as("staff_a").get(url).content.decode()
     assert "Chưa ghi nhận phát hiện nào." not in office
     assert "Chưa ghi nhận phát hiện nào." in unit
+
+
+def test_programme_page_shows_units_not_covered(org, personas, client_as):
+    programme = make_programme(org, personas, approve=True)
+    make_audit(org, personas, programme, units=[org.div_a])
+    html = (
+        client_as("leader")
+        .get(reverse("audits:programme_detail", args=[programme.pk]))
+        .content.decode()
+    )
+    covered = html[html.index('id="programme-coverage"') :]
+    assert "Phòng GDTrH · " in covered
+    assert 'not-covered">Phòng TCCB' in covered
