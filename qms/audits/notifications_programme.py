@@ -99,6 +99,7 @@ def notify_audit(
     obj: models.Model,
     url: str,
     agency_id: int,
+    comment: str = "",
     **extra: Any,
 ) -> int:
     """One audit event for ``recipients``, in the caller's transaction (the actor is left out)."""
@@ -107,6 +108,7 @@ def notify_audit(
         data=MessageData(
             kind=kind,
             actor_name=actor.display_name if actor else "eISO",
+            comment=comment,
             url=url,
             facts=facts,
             extra=extra,

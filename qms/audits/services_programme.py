@@ -556,6 +556,8 @@ def audit_update(
                 {"independence_reason": member.independence_reason},
             )
         _log(actor, "audits.audit.updated", audit, audit.agency, before)
+        if audit.status == A.NOTIFIED:
+            _notify_plan(actor, audit, comment=_("The plan was changed after it was sent."))
     return audit
 
 
@@ -635,6 +637,8 @@ def team_member_add(
             {},
             {"user": user.display_name, "role": role, "independence_reason": recorded},
         )
+        if audit.status == A.NOTIFIED:
+            _notify_plan(actor, audit, members=[member])
     entry = register_entry(audit.agency, user)
     today = timezone.localdate()
     valid = entry is not None and (entry.valid_until is None or entry.valid_until >= today)
@@ -764,10 +768,14 @@ def audit_send(*, actor: User, audit: Audit, on: datetime.date | None = None) ->
     return audit
 
 
-def _notify_plan(actor: User, audit: Audit) -> None:
+def _notify_plan(
+    actor: User, audit: Audit, *, comment: str = "", members: list[AuditTeamMember] | None = None
+) -> None:
+    """The plan to the team (each with their role) and, unless ``members`` narrows it to new
+    members, to the heads of the audited units and the auditees."""
     facts = _facts(audit)
     url = reverse("audits:audit_detail", args=[audit.pk])
-    for member in audit.team.all():
+    for member in members if members is not None else audit.team.all():
         notify_audit(
             kind=Kind.AUDIT_PLAN_TEAM,
             recipients=[member.user_id],
@@ -776,8 +784,11 @@ def _notify_plan(actor: User, audit: Audit) -> None:
             obj=audit,
             url=url,
             agency_id=audit.agency_id,
+            comment=comment,
             role=member.get_role_display(),
         )
+    if members is not None:
+        return
     units = [u.pk for u in audit.units.all()]
     heads = Directory([audit.agency_id]).heads(units) | {p.pk for p in audit.auditees.all()}
     notify_audit(
@@ -788,6 +799,7 @@ def _notify_plan(actor: User, audit: Audit) -> None:
         obj=audit,
         url=url,
         agency_id=audit.agency_id,
+        comment=comment,
     )
 
 

@@ -308,3 +308,25 @@ def test_only_the_team_starts_and_finishes(org, personas):
     with pytest.raises(AuditError):
         svc.audit_start(actor=personas["auditor"], audit=audit)
     assert _logged("audits.audit.started").actor == personas["auditor"]
+
+
+def test_changed_plan_and_late_member_are_notified(org, personas):
+    audit = svc.audit_send(actor=personas["iso_office"], audit=ready_audit(org, personas))
+    Notification.objects.all().delete()
+    data = svc.AuditInput(
+        title="Đánh giá Phòng GDTrH (điều chỉnh)",
+        units=[org.div_a],
+        start_date=audit.start_date,
+        end_date=audit.end_date,
+    )
+    svc.audit_update(actor=personas["iso_office"], audit=audit, data=data, loaded_version=None)
+    changed = Notification.objects.get(
+        kind="audit_plan_unit", recipient=personas["head_a"], channel="in_app"
+    )
+    assert "điều chỉnh" in changed.subject
+    svc.team_member_add(
+        actor=personas["iso_office"], audit=audit, user=personas["head_b"], role="auditor"
+    )
+    assert Notification.objects.filter(
+        kind="audit_plan_team", recipient=personas["head_b"]
+    ).exists()
