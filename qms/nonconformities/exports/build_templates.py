@@ -11,7 +11,7 @@ styles and NĐ 30 header are those of :mod:`qms.reports.docx_templates.build_tem
 ``nc_slip.docx`` — Phiếu yêu cầu hành động khắc phục / theo dõi sự không phù hợp, rendered
 by :func:`qms.nonconformities.exports.slip.build_docx`. A4 portrait, page numbers from
 page 2. NĐ 30 header (``parent_body``, ``issuer``, ``number_line``, ``place_date``), the
-form code ``form_code`` on the right, the title; then
+title and ``status_line``; then
 
 * I. the nonconformity: a two-column table of ``facts`` (``{label, value}``) and the
   ``description`` paragraphs;
@@ -59,15 +59,14 @@ GENERATOR = "qms/nonconformities/exports/build_templates.py"
 FACT_COLS = (52, 113)
 WHY_COLS = (30, 135)
 FISHBONE_COLS = (40, 125)
-ACTION_COLS = (10, 55, 30, 20, 20, 30)
-VERIFY_COLS = (22, 35, 25, 83)
-SIGN_COLS = (55, 55, 55)
+ACTION_COLS = (10, 50, 28, 24, 24, 29)
+VERIFY_COLS = (24, 34, 25, 82)
+SIGN_COLS = (50, 50, 65)
 SIGN_HEIGHT = 22  # mm, room for a handwritten signature
 TABLE_SIZE = 12
 
 _C = WD_ALIGN_PARAGRAPH.CENTER
 _L = WD_ALIGN_PARAGRAPH.LEFT
-_J = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 def _heading(body: _Writer, text: str) -> None:
@@ -126,7 +125,7 @@ def _signatures(doc: DocumentObject) -> None:
     for index in range(3):
         signer = f"signers[{index}]"
         top = _Writer(titles.cells[index])
-        top.add(f"{{{{ {signer}.title }}}}", size=13, bold=True, before=12, keep_next=True)
+        top.add(f"{{{{ {signer}.title }}}}", size=12, bold=True, before=12, keep_next=True)
         top.add(f"{{{{ {signer}.date }}}}", size=12, italic=True, keep_next=True)
         _Writer(room.cells[index]).add("(Ký, ghi rõ họ tên)", size=11, italic=True, keep_next=True)
         _Writer(names.cells[index]).add(f"{{{{ {signer}.name }}}}", size=13, bold=True)
@@ -140,7 +139,6 @@ def build_slip_template() -> DocumentObject:
     _setup_page(doc)
     body = _Writer(doc)
     _header_table(doc)
-    body.add("{{ form_code }}", size=11, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT, before=6)
     body.add("PHIẾU YÊU CẦU HÀNH ĐỘNG KHẮC PHỤC", bold=True, before=12, keep_next=True)
     body.add("(Theo dõi sự không phù hợp)", bold=True, keep_next=True)
     body.add("{{ status_line }}", size=12, italic=True, after=6, keep_next=True)
@@ -164,7 +162,7 @@ def build_slip_template() -> DocumentObject:
         WHY_COLS,
         ("Câu hỏi", "Trả lời"),
         ("r.no", "r.text"),
-        (_C, _J),
+        (_C, _L),
     )
     _optional_table(
         doc,
@@ -174,7 +172,7 @@ def build_slip_template() -> DocumentObject:
         FISHBONE_COLS,
         ("Nhóm nguyên nhân", "Nguyên nhân"),
         ("r.category", "r.causes"),
-        (_L, _J),
+        (_L, _L),
     )
     body.add("Nguyên nhân gốc:", bold=True, align=_L, before=6, keep_next=True)
     _text(body, "root_cause")
@@ -186,7 +184,7 @@ def build_slip_template() -> DocumentObject:
         ("TT", "Nội dung hành động", "Người thực hiện", "Thời hạn", "Ngày hoàn thành", "Kết quả"),
         "r in actions",
         ("r.no", "r.description", "r.owner", "r.due", "r.done_on", "r.result"),
-        (_C, _J, _L, _C, _C, _J),
+        (_C, _L, _L, _C, _C, _L),
         header_size=TABLE_SIZE,
         min_height_mm=8,
     )
@@ -198,7 +196,7 @@ def build_slip_template() -> DocumentObject:
         ("Ngày", "Người kiểm tra", "Kết quả", "Nội dung kiểm tra"),
         "r in verifications",
         ("r.date", "r.by", "r.effective", "r.note"),
-        (_C, _L, _C, _J),
+        (_C, _L, _C, _L),
         header_size=TABLE_SIZE,
         min_height_mm=8,
     )

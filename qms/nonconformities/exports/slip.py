@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from qms.accounts.models import Role, User
@@ -23,7 +23,6 @@ from qms.reports.docx import clean, render
 from qms.reports.nd30 import number_line, place_date
 
 TEMPLATE = Path(__file__).resolve().parent / "docx_templates" / "nc_slip.docx"
-FORM_CODE = "Biểu mẫu: BM.ISO.10.01"
 FISHBONE = (
     ("man", "Con người (Man)"),
     ("machine", "Máy móc, thiết bị (Machine)"),
@@ -177,7 +176,6 @@ def context(nc: Nonconformity) -> dict[str, Any]:
         "issuer": clean(agency.name).upper(),
         "number_line": clean(number_line(number=nc.number, symbol="")),
         "place_date": clean(place_date(agency.place_name or "", nc.raised_on)),
-        "form_code": FORM_CODE,
         "status_line": f"Tình trạng: {STATUSES.get(nc.status, nc.status)}",
         "facts": _facts(nc),
         "description": _lines(nc.description),
@@ -211,9 +209,12 @@ def context(nc: Nonconformity) -> dict[str, Any]:
 
 
 def build_docx(nc: Nonconformity) -> bytes:
+    """The slip in Vietnamese whatever the reader's language (it is filed and signed)."""
+    with translation.override("vi"):
+        data = context(nc)
     return render(
         TEMPLATE,
-        context(nc),
+        data,
         title=f"Phiếu yêu cầu hành động khắc phục {nc.number}",
         subject=nc.title,
     )
