@@ -128,7 +128,7 @@ def test_register_xlsx_follows_the_filters(
     assert len(data) == 2
     first = data[0]
     assert first[1] == closed.number
-    assert first[2] == datetime.datetime(2026, 6, 10)
+    assert first[2].date() == D(2026, 6, 10)
     assert first[5] == "7.5" and first[6] == "Phòng GDTrH"
     assert "Bổ sung sổ theo dõi hồ sơ" in first[9] and "hạn 10/07/2026" in first[9]
     assert first[12] == personas["iso_office"].display_name
