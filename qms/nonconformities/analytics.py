@@ -31,11 +31,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qms.accounts import permissions
 from qms.accounts.models import User
 from qms.core import selectors as core_selectors
 from qms.core.http import int_param
 from qms.core.models import OrgUnit
+from qms.nonconformities import selectors, sources
 from qms.nonconformities.models import CorrectiveAction, Nonconformity
 
 S = Nonconformity.Status
@@ -64,33 +64,16 @@ def source_label(key: str) -> str:
     if not key or key == DIRECT_SOURCE:
         return _("Raised directly")
     try:
-        from qms.nonconformities import sources
-    except ImportError:  # the registry's module not loaded (a partial install)
-        return key
-    try:
         return str(sources.get(key).label)
-    except (KeyError, LookupError):
+    except sources.UnknownSource:  # a source no longer registered: its key
         return key
 
 
 def source_choices() -> list[tuple[str, str]]:
     """The registered sources (key, label), then "raised directly"."""
-    try:
-        from qms.nonconformities import sources
-    except ImportError:
-        return [(DIRECT_SOURCE, _("Raised directly"))]
-    found = [(s.key, str(s.label)) for s in _registered(sources)]
-    return [*found, (DIRECT_SOURCE, _("Raised directly"))]
-
-
-def _registered(sources: Any) -> list[Any]:
-    registry = sources.registry
-    for name in ("all", "values", "items"):
-        method = getattr(registry, name, None)
-        if callable(method):
-            items = list(method())
-            return [i[1] if isinstance(i, tuple) else i for i in items]
-    return list(registry)
+    return [(k, str(label)) for k, label in sources.choices()] + [
+        (DIRECT_SOURCE, _("Raised directly"))
+    ]
 
 
 # --------------------------------------------------------------------------- filters
@@ -156,12 +139,9 @@ def parse_filters(user: User, params: Mapping[str, str], today: datetime.date) -
 
 
 def visible_ncs(user: User, agency: OrgUnit) -> QuerySet[Nonconformity]:
-    """The agency's NCs the user reads: all with a role over the agency, else those of the
-    units the user holds a reading role on."""
-    queryset = Nonconformity.objects.filter(agency=agency, archived_at__isnull=True)
-    if permissions.can(user, "nonconformities.view", agency):
-        return queryset
-    return queryset.filter(permissions.unit_scope_q(user, "nonconformities.view", "unit__"))
+    """The agency's NCs the user reads (``selectors.visible_q``: a role over the agency
+    reads them all, a role on a unit that unit's)."""
+    return selectors.ncs_for_user(user).filter(agency=agency)
 
 
 def _apply(queryset: QuerySet[Nonconformity], f: Filters) -> QuerySet[Nonconformity]:

@@ -7,22 +7,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import F
 from django.utils import timezone
 
 from qms.accounts.models import User
 from qms.core.models import OrgUnit
-from qms.nonconformities.models import CorrectiveAction, NCCounter, Nonconformity, Verification
+from qms.nonconformities import services
+from qms.nonconformities.models import CorrectiveAction, Nonconformity, Verification
 
 S = Nonconformity.Status
 AFTER_ANALYSIS = {S.PLANNED, S.IN_PROGRESS, S.AWAITING_VERIFICATION, S.CLOSED}
-
-
-def _serial(agency: OrgUnit, year: int) -> int:
-    counter, _created = NCCounter.objects.get_or_create(agency=agency, year=year)
-    NCCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db()
-    return counter.last
 
 
 def at(day: datetime.date) -> datetime.datetime:
@@ -48,7 +41,7 @@ def make_nc(
     """One NC in ``status``; past analysis it gets a root cause and ``actions`` (default:
     one, open while in progress, done from awaiting verification on)."""
     year = raised_on.year
-    serial = _serial(agency, year)
+    serial = services.next_serial(agency, year)
     analysed = status != S.OPEN
     if analysed and analysed_on is None:
         analysed_on = raised_on + datetime.timedelta(days=5)
@@ -56,7 +49,7 @@ def make_nc(
         agency=agency,
         year=year,
         serial=serial,
-        number=f"{serial:02d}/{year}/KPH",
+        number=services.format_number(year=year, serial=serial),
         source_key=source_key,
         title=title,
         description=f"{title} ({unit.name}).",
@@ -79,7 +72,7 @@ def make_nc(
             CorrectiveAction.objects.create(
                 nc=nc,
                 description=spec.get("description", f"Hành động {i + 1}"),
-                owner=spec.get("owner") or owner,
+                owner=spec.get("owner") or owner,  # type: ignore[misc]
                 unit=unit,
                 due=spec.get("due", raised_on + datetime.timedelta(days=30)),
                 status=CorrectiveAction.Status.DONE if done else CorrectiveAction.Status.OPEN,
@@ -94,7 +87,11 @@ def make_nc(
     if status == S.CLOSED:
         closed_on = closed_on or raised_on + datetime.timedelta(days=40)
         Verification.objects.create(
-            nc=nc, verified_by=verifier, verified_on=closed_on, effective=True, note="Đạt."
+            nc=nc,
+            verified_by=verifier,  # type: ignore[misc]
+            verified_on=closed_on,
+            effective=True,
+            note="Đạt.",
         )
         nc.verified_by = verifier
         nc.verified_at = nc.closed_at = at(closed_on)
