@@ -586,7 +586,7 @@ def _measurements(
 
 AUDIT_CLAUSES = ["4.4", "5.3", "6.1", "7.1", "7.2", "7.5", "8.1", "8.2", "8.5", "9.1", "10.2"]
 FINDING_KINDS = ["conformity", "observation", "improvement", "nonconformity"]
-NC_SOURCE_KEY = "audit_finding"
+NC_SOURCE_KEY = "audits.finding"
 # An NC of an earlier year is closed; this year's are spread over the workflow.
 NC_STATUSES_NOW = ["open", "analysed", "planned", "in_progress", "awaiting_verification", "closed"]
 

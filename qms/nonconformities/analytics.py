@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -342,7 +342,7 @@ def overdue_actions(
     queryset: QuerySet[Nonconformity], today: datetime.date
 ) -> tuple[list[CorrectiveAction], int]:
     """Open actions of ``queryset``'s NCs past their deadline, oldest first (the first
-    ``OVERDUE_SHOWN``), with their owner, unit and NC; and how many there are."""
+    ``OVERDUE_SHOWN``), with their owner, unit and NC; and how many there are (one query)."""
     actions = CorrectiveAction.objects.filter(
         nc__in=queryset.order_by().values("pk"),
         status=CorrectiveAction.Status.OPEN,
@@ -365,13 +365,14 @@ def overdue_actions(
             "nc__number",
             "nc__title",
         )
-        .order_by("due", "id")[: OVERDUE_SHOWN + 1]
+        # How many there are in all, on each row: no second query when there are many.
+        .annotate(overdue_total=Window(Count("id")))
+        .order_by("due", "id")[:OVERDUE_SHOWN]
     )
     for action in shown:
         action.days_late = (today - action.due).days  # type: ignore[attr-defined]
-    if len(shown) <= OVERDUE_SHOWN:
-        return shown, len(shown)
-    return shown[:OVERDUE_SHOWN], actions.count()
+    total = shown[0].overdue_total if shown else 0  # type: ignore[attr-defined]
+    return shown, total
 
 
 def repeats(user: User, f: Filters) -> list[Repeat]:

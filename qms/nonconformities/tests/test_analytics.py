@@ -241,3 +241,24 @@ def test_selector_queries(ncs: Any, personas: Any, django_assert_num_queries: An
     # grouped counts, cycle dates, overdue actions, repeats
     with django_assert_num_queries(4):
         analytics.analytics(user, f, TODAY)
+
+
+def test_many_overdue_actions_show_the_oldest_and_count_all(
+    org: Any, personas: Any, django_assert_num_queries: Any
+) -> None:
+    for i in range(analytics.OVERDUE_SHOWN + 5):
+        make_nc(
+            agency=org.agency,
+            unit=org.div_a,
+            raised_on=D(2026, 1, 1) + datetime.timedelta(days=i),
+            status=S.PLANNED,
+            owner=personas["head_a"],
+            actions=[{"due": D(2026, 3, 1) + datetime.timedelta(days=i), "done": False}],
+        )
+    user = personas["iso_office"]
+    f = _filters(user)
+    with django_assert_num_queries(4):
+        data = analytics.analytics(user, f, TODAY)
+    assert data.overdue_count == analytics.OVERDUE_SHOWN + 5
+    assert len(data.overdue) == analytics.OVERDUE_SHOWN
+    assert data.overdue[0].due == D(2026, 3, 1)
