@@ -869,7 +869,13 @@ def _raise_nc(actor: User, finding: Finding) -> Any:
 
     if nc_selectors.ncs_for_sources("audits.finding", [finding.pk]).get(finding.pk):
         return None  # raised already (by hand from the finding's page)
-    return nc_services.raise_nc(actor=actor, source_key="audits.finding", source_obj=finding)
+    try:
+        return nc_services.raise_nc(actor=actor, source_key="audits.finding", source_obj=finding)
+    except nc_services.NCError as exc:
+        # The finding stays a draft: issuing and raising are one decision.
+        raise ChecklistError(
+            _("The NC record could not be raised: %(reason)s") % {"reason": exc}
+        ) from exc
 
 
 def findings_issue(*, actor: User, audit: Audit, unit: OrgUnit | None = None) -> int:
