@@ -11,11 +11,10 @@
   TCCB) done and reported inside task 6's window, its two NCs one awaiting verification,
   one in progress (the point task 7's note of this year speaks of).
 
-Written through the services where they exist (checklists, findings, the NC workflow, so
-numbers come from the NC counter and every step is in the audit trail), then dated on the
-day each step happened (``qms.demo.dating``). Programmes and audits are created on the
-models (with their log entries) until the programme services land. Idempotent: a year
-whose programme exists is left as it is.
+Written through the services (programme, plans with their KH numbers, team, checklists,
+findings, the NC workflow: numbers come from the registers and the NC counter, every step
+is in the audit trail), then dated on the day each step happened (``qms.demo.dating``).
+Idempotent: a year whose programme exists is left as it is.
 """
 
 from __future__ import annotations
@@ -31,10 +30,10 @@ from django.utils import timezone
 
 from qms.accounts.models import User
 from qms.audits import services_checklists as checklists
+from qms.audits import services_programme as programmes
 from qms.audits.models import (
     Audit,
     Auditor,
-    AuditSlot,
     AuditTeamMember,
     ChecklistItem,
     Finding,
@@ -92,61 +91,53 @@ def _auditors(ctx: Ctx) -> None:
     for username, certificate, number in AUDITORS:
         if Auditor.objects.filter(agency=ctx.agency, user=ctx.u(username)).exists():
             continue
-        entry = Auditor.objects.create(
+        since = timezone.now()
+        entry = programmes.auditor_add(
+            actor=ctx.u("thukyiso"),
             agency=ctx.agency,
-            user=ctx.u(username),
-            certificate=certificate,
-            certificate_no=number,
-            trained_by="Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng 1",
-            trained_on=DAY(2021, 10, 22),
-            created_by=ctx.u("thukyiso"),
+            data=programmes.AuditorInput(
+                user=ctx.u(username),
+                certificate=certificate,
+                certificate_no=number,
+                trained_by="Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng 1",
+                trained_on=DAY(2021, 10, 22),
+            ),
         )
-        logentry_create(
-            actor=ctx.u("thukyiso"), action="audits.auditor.added", obj=entry, unit=ctx.agency
-        )
+        _date_since(entry, since, dating.at(DAY(2021, 11, 1), 9), model=Auditor)
 
 
-def _programme(
-    ctx: Ctx, year: int, plan: Plan, *, closed: bool, procedures: list[Document]
-) -> Programme:
+def _programme(ctx: Ctx, year: int, plan: Plan, *, procedures: list[Document]) -> Programme:
+    """Drafted by the ISO office, approved by the director (programme services)."""
     tasks = {t.number: t for t in PlanTask.objects.filter(plan=plan, number__in=[6, 7])}
     approved_on = DAY(year, 5, 25)
     since = timezone.now()
-    programme = Programme.objects.create(
+    programme = programmes.programme_create(
+        actor=ctx.u("thukyiso"),
         agency=ctx.agency,
-        year=year,
-        title=f"Chương trình đánh giá nội bộ năm {year}",
-        objective=(
-            "Xác định mức độ phù hợp và hiệu lực của Hệ thống quản lý chất lượng theo TCVN "
-            "ISO 9001:2015 tại các phòng thuộc Sở; phát hiện điểm không phù hợp để khắc phục."
+        data=programmes.ProgrammeInput(
+            year=year,
+            title=f"Chương trình đánh giá nội bộ năm {year}",
+            objective=(
+                "Xác định mức độ phù hợp và hiệu lực của Hệ thống quản lý chất lượng theo TCVN "
+                "ISO 9001:2015 tại các phòng thuộc Sở; phát hiện điểm không phù hợp để khắc "
+                "phục."
+            ),
+            scope="Các phòng thuộc Sở áp dụng Hệ thống quản lý chất lượng.",
+            clauses=CLAUSES,
+            legal_criteria=LEGAL,
+            start=DAY(year, 6, 1),
+            end=DAY(year, 7, 30),
+            procedures=procedures,
+            plan_task=tasks.get(6),
+            action_task=tasks.get(7),
         ),
-        scope="Các phòng thuộc Sở áp dụng Hệ thống quản lý chất lượng.",
-        clauses=CLAUSES,
-        legal_criteria=LEGAL,
-        start=DAY(year, 6, 1),
-        end=DAY(year, 7, 30),
-        plan_task=tasks.get(6),
-        action_task=tasks.get(7),
-        status=Programme.Status.CLOSED if closed else Programme.Status.APPROVED,
-        approved_by=ctx.u("giamdoc"),
-        approved_at=dating.at(approved_on, 10),
-        created_by=ctx.u("thukyiso"),
     )
-    programme.procedures.set(procedures)
-    logentry_create(
-        actor=ctx.u("thukyiso"), action="audits.programme.created", obj=programme, unit=ctx.agency
-    )
-    logentry_create(
-        actor=ctx.u("giamdoc"),
-        action="audits.programme.approved",
-        obj=programme,
-        unit=ctx.agency,
-        after=snapshot(programme, ["status", "approved_by"]),
-    )
-    _date_since(programme, since, dating.at(approved_on, 10), model=Programme)
-    LogEntry.objects.for_object(programme).filter(action="audits.programme.created").update(
-        created_at=dating.at(approved_on - datetime.timedelta(days=5), 9)
-    )
+    drafted = dating.at(approved_on - datetime.timedelta(days=5), 9)
+    _date_since(programme, since, drafted, model=Programme)
+    since = timezone.now()
+    programme = programmes.programme_approve(actor=ctx.u("giamdoc"), programme=programme)
+    Programme.objects.filter(pk=programme.pk).update(approved_at=dating.at(approved_on, 10))
+    _date_since(programme, since, dating.at(approved_on, 10))
     return programme
 
 
@@ -162,33 +153,34 @@ class AuditSpec:
 
 
 def _audit(ctx: Ctx, programme: Programme, spec: AuditSpec, docs: dict[str, Document]) -> Audit:
+    """The plan (units, procedures, team, time slots) sent with its KH number a week
+    before, started on the first day; its checklist generated from the procedures."""
     since = timezone.now()
     units = [ctx.units[c] for c in spec.units]
-    audit = Audit.objects.create(
+    iso = ctx.u("thukyiso")
+    audit = programmes.audit_create(
+        actor=iso,
         programme=programme,
-        agency=ctx.agency,
-        sequence=spec.sequence,
-        title=spec.title,
-        scope="Việc áp dụng các quy trình của HTQLCL và quy trình giải quyết TTHC tại đơn vị.",
-        clauses=CLAUSES,
-        criteria="TCVN ISO 9001:2015; tài liệu HTQLCL của Sở; " + LEGAL,
-        start_date=spec.start,
-        end_date=spec.start + datetime.timedelta(days=1),
-        lead_auditor=ctx.u("danhgia"),
-        status=Audit.Status.IN_PROGRESS,
-        notified_at=dating.at(spec.start - datetime.timedelta(days=7), 9),
-        created_by=ctx.u("thukyiso"),
+        data=programmes.AuditInput(
+            title=spec.title,
+            units=units,
+            start_date=spec.start,
+            end_date=spec.start + datetime.timedelta(days=1),
+            procedures=[docs[c] for c in spec.procedures if c in docs],
+            scope="Việc áp dụng các quy trình của HTQLCL và quy trình giải quyết TTHC tại đơn vị.",
+            clauses=CLAUSES,
+            criteria="TCVN ISO 9001:2015; tài liệu HTQLCL của Sở; " + LEGAL,
+            auditees=[ctx.u(n) for n in spec.auditees],
+        ),
     )
-    audit.units.set(units)
-    audit.procedures.set([docs[c] for c in spec.procedures if c in docs])
-    audit.auditees.set([ctx.u(n) for n in spec.auditees])
-    AuditTeamMember.objects.create(
-        audit=audit, user=ctx.u("danhgia"), role=AuditTeamMember.Role.LEAD
+    programmes.team_member_add(
+        actor=iso, audit=audit, user=ctx.u("danhgia"), role=AuditTeamMember.Role.LEAD
     )
-    AuditTeamMember.objects.create(
-        audit=audit, user=ctx.u(spec.auditor), role=AuditTeamMember.Role.AUDITOR
+    programmes.team_member_add(
+        actor=iso, audit=audit, user=ctx.u(spec.auditor), role=AuditTeamMember.Role.AUDITOR
     )
     day2 = spec.start + datetime.timedelta(days=1)
+    team = f"{ctx.u('danhgia').display_name}, {ctx.u(spec.auditor).display_name}"
     slots = [
         (spec.start, (8, 0), (8, 30), None, "Họp khai mạc"),
         *(
@@ -198,20 +190,26 @@ def _audit(ctx: Ctx, programme: Programme, spec: AuditSpec, docs: dict[str, Docu
         (day2, (14, 0), (15, 0), None, "Họp kết thúc, thông báo kết quả đánh giá"),
     ]
     for date, start, end, unit, activity in slots:
-        AuditSlot.objects.create(
+        programmes.slot_add(
+            actor=iso,
             audit=audit,
-            date=date,
-            start_time=datetime.time(*start),
-            end_time=datetime.time(*end),
-            unit=unit,
-            activity=activity,
-            auditors=f"{ctx.u('danhgia').display_name}, {ctx.u(spec.auditor).display_name}",
+            data=programmes.SlotInput(
+                date=date,
+                start_time=datetime.time(*start),
+                end_time=datetime.time(*end),
+                unit=unit,
+                activity=activity,
+                auditors=team,
+            ),
         )
-    logentry_create(
-        actor=ctx.u("thukyiso"), action="audits.audit.created", obj=audit, unit=ctx.agency
-    )
+    sent_on = spec.start - datetime.timedelta(days=7)
+    programmes.audit_send(actor=iso, audit=audit, on=sent_on)
+    Audit.objects.filter(pk=audit.pk).update(notified_at=dating.at(sent_on, 9))
+    _date_since(audit, since, dating.at(sent_on, 9), model=Audit)
+    since = timezone.now()
+    audit = programmes.audit_start(actor=ctx.u("danhgia"), audit=audit)
     checklists.generate_checklist(audit=audit, actor=ctx.u("danhgia"))
-    _date_since(audit, since, dating.at(spec.start - datetime.timedelta(days=10), 9), model=Audit)
+    _date_since(audit, since, dating.at(spec.start, 8))
     return audit
 
 
@@ -373,31 +371,34 @@ def _issue(ctx: Ctx, audit: Audit, found: list[Finding], acknowledge: dict[str, 
 
 
 def _report(ctx: Ctx, audit: Audit, conclusions: str) -> None:
+    """Finished on its last day; the report written, approved by the lead auditor and
+    sent to leadership five days later."""
     since = timezone.now()
-    before = snapshot(audit, ["status", "report_approved_by"])
+    lead = ctx.u("danhgia")
+    audit = programmes.audit_finish(actor=lead, audit=audit)
+    _date_since(audit, since, dating.at(audit.end_date, 15))
+    since = timezone.now()
+    audit = programmes.report_save(
+        actor=lead,
+        audit=audit,
+        data=programmes.ReportInput(
+            opening_notes=(
+                "Trưởng đoàn đánh giá công bố mục đích, phạm vi, chuẩn mực và lịch đánh giá; "
+                "đơn vị được đánh giá cử người làm việc với đoàn."
+            ),
+            closing_notes=(
+                "Đoàn đánh giá thông báo các phát hiện; đơn vị thống nhất và cam kết khắc phục "
+                "các điểm không phù hợp theo thời hạn đã thỏa thuận."
+            ),
+            conclusions=conclusions,
+        ),
+        loaded_version=audit.version,
+    )
+    programmes.report_approve(actor=lead, audit=audit)
+    programmes.report_send(actor=lead, audit=audit)
     report_on = audit.end_date + datetime.timedelta(days=5)
     Audit.objects.filter(pk=audit.pk).update(
-        status=Audit.Status.REPORTED,
-        opening_notes=(
-            "Trưởng đoàn đánh giá công bố mục đích, phạm vi, chuẩn mực và lịch đánh giá; "
-            "đơn vị được đánh giá cử người làm việc với đoàn."
-        ),
-        closing_notes=(
-            "Đoàn đánh giá thông báo các phát hiện; đơn vị thống nhất và cam kết khắc phục "
-            "các điểm không phù hợp theo thời hạn đã thỏa thuận."
-        ),
-        conclusions=conclusions,
-        report_approved_by=ctx.u("danhgia"),
-        report_approved_at=dating.at(report_on, 9),
-        report_sent_at=dating.at(report_on, 10),
-    )
-    audit.refresh_from_db()
-    logentry_create(
-        actor=ctx.u("danhgia"),
-        action="audits.audit.reported",
-        obj=audit,
-        unit=ctx.agency,
-        before=before,
+        report_approved_at=dating.at(report_on, 9), report_sent_at=dating.at(report_on, 10)
     )
     _date_since(audit, since, dating.at(report_on, 10))
 
@@ -677,7 +678,7 @@ def _year_2022(ctx: Ctx, docs: dict[str, Document]) -> None:
     if plan is None or Programme.objects.filter(agency=ctx.agency, year=2022).exists():
         return
     procedures = [docs[c] for c in ("QT.ISO.03", "QT-SGD-02") if c in docs]
-    programme = _programme(ctx, 2022, plan, closed=True, procedures=procedures)
+    programme = _programme(ctx, 2022, plan, procedures=procedures)
     audit_a = _audit(
         ctx,
         programme,
@@ -735,6 +736,9 @@ def _year_2022(ctx: Ctx, docs: dict[str, Document]) -> None:
     _walk(ctx, nc_vp, STEP_VP)
     _walk(ctx, nc_gdtrh, STEP_GDTRH)
     _walk(ctx, nc_tccb, STEP_TCCB_2022)
+    since = timezone.now()
+    programme = programmes.programme_close(actor=ctx.u("thukyiso"), programme=programme)
+    _date_since(programme, since, dating.at(DAY(2022, 9, 30), 10))
 
 
 # --------------------------------------------------------------------------- running year
@@ -753,7 +757,7 @@ def _running_year(ctx: Ctx, docs: dict[str, Document], today: datetime.date) -> 
     ):
         return
     procedures = [docs[c] for c in ("QT.ISO.03", "QT-SGD-02") if c in docs]
-    programme = _programme(ctx, year, plan, closed=False, procedures=procedures)
+    programme = _programme(ctx, year, plan, procedures=procedures)
     audit = _audit(
         ctx,
         programme,
