@@ -13,12 +13,13 @@ class NonconformitiesConfig(AppConfig):
         from qms.core import menu, panels, periodic
         from qms.core.panels import Panel
         from qms.documents import panels as document_slots
-        from qms.nonconformities import foundation_sources, jobs, notifications
+        from qms.nonconformities import audit_labels, foundation_sources, jobs, notifications
         from qms.nonconformities import panels as nc_panels
         from qms.objectives import panels as objective_slots
         from qms.planning import panels as planning_slots
 
         notifications.register()
+        audit_labels.register()
         foundation_sources.register()
         periodic.register("nonconformities.actions", jobs.remind_actions)
         panels.register(
