@@ -11,8 +11,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from qms.core.http import AuthedRequest
-from qms.nonconformities import analytics
+from qms.core.http import AuthedRequest, int_param
+from qms.nonconformities import analytics, forms, views
 from qms.nonconformities.exports import register_xlsx, slip
 from qms.nonconformities.models import Nonconformity
 from qms.reports.responses import download, pdf_download
@@ -45,11 +45,23 @@ def analytics_page(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def export_xlsx(request: AuthedRequest) -> HttpResponse:
-    """The NC register of the filters (those of the list) as a workbook."""
-    today = timezone.localdate()
-    f = analytics.parse_filters(request.user, request.GET, today)
-    content = register_xlsx.workbook(request.user, f)
-    return download(content, register_xlsx.filename(f))
+    """The NC register with the list's filters (the list's own form and query), within
+    one agency when ``?agency=`` names one the reader reads."""
+    units = views._list_units(request)
+    form = forms.FilterForm(request.GET or None, years=views._years(request), units=units)
+    values = form.values() if request.GET else {}
+    queryset = views.filtered(request, values)
+    readable = list(analytics.readable_agencies(request.user))
+    wanted = int_param(request.GET.get("agency"))
+    agencies = [a for a in readable if a.pk == wanted] or readable
+    if wanted and len(agencies) == 1:
+        queryset = queryset.filter(agency=agencies[0])
+    else:
+        present = set(queryset.order_by().values_list("agency_id", flat=True).distinct())
+        agencies = [a for a in readable if a.pk in present] or agencies[:1]
+    title_line = register_xlsx.subtitle(agencies, values, {u.pk: u for u in units})
+    content = register_xlsx.workbook(queryset, title_line, values.get("year"))
+    return download(content, register_xlsx.filename(agencies, values.get("year")))
 
 
 def _has_detail() -> bool:

@@ -1,18 +1,20 @@
 """The NC register (Sổ theo dõi sự không phù hợp) of an agency's year as XLSX: one row per
 NC with its source, clause, unit, severity, status, dates, actions and verification.
 
-Two queries whatever the number of NCs: the NCs with their unit and verifier, the
-actions of all of them with their owners."""
+The rows are those of the NC list with the same filters (``views.filtered``), within one
+agency when ``?agency=`` names one the reader reads. Two queries whatever the number of
+NCs: the NCs with their unit and verifier, the actions of all of them with their owners."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from qms.accounts.models import User
+from qms.core.models import OrgUnit
 from qms.core.text import dmy
 from qms.nonconformities import analytics
 from qms.nonconformities.models import CorrectiveAction, Nonconformity
@@ -65,19 +67,18 @@ def _action_line(action: CorrectiveAction) -> str:
     return "- " + " — ".join(p for p in parts if p)
 
 
-def ncs(user: User, f: analytics.Filters) -> list[Nonconformity]:
+def ncs(queryset: QuerySet[Nonconformity]) -> list[Nonconformity]:
     actions = CorrectiveAction.objects.select_related("owner").order_by("due", "id")
     return list(
-        analytics.filtered_ncs(user, f)
-        .select_related("unit", "verified_by")
+        queryset.select_related("unit", "verified_by")
         .prefetch_related(Prefetch("actions", queryset=actions))
-        .order_by("serial")
+        .order_by("agency_id", "year", "serial")
     )
 
 
-def rows(user: User, f: analytics.Filters) -> list[list[Any]]:
+def rows(queryset: QuerySet[Nonconformity]) -> list[list[Any]]:
     out: list[list[Any]] = []
-    for i, nc in enumerate(ncs(user, f), 1):
+    for i, nc in enumerate(ncs(queryset), 1):
         out.append(
             [
                 str(i),
@@ -98,31 +99,41 @@ def rows(user: User, f: analytics.Filters) -> list[list[Any]]:
     return out
 
 
-def subtitle(f: analytics.Filters) -> str:
-    parts = [f.agency.name, f"Năm {f.year}"]
-    if f.unit is not None:
-        parts.append(f.unit.name)
-    if f.source:
-        parts.append(analytics.source_label(f.source))
-    if f.severity:
-        parts.append(str(dict(Nonconformity.Severity.choices)[f.severity]))
-    if f.status:
-        parts.append(str(dict(Nonconformity.Status.choices)[f.status]))
+def subtitle(agencies: list[OrgUnit], values: dict[str, Any], units: dict[int, OrgUnit]) -> str:
+    """What the register holds: the agencies, then each filter given, in words."""
+    parts = [", ".join(a.name for a in agencies) or "—"]
+    if "year" in values:
+        parts.append(f"Năm {values['year']}")
+    if "unit" in values and values["unit"] in units:
+        parts.append(units[values["unit"]].name)
+    if "source" in values:
+        parts.append(analytics.source_label(values["source"]))
+    if "severity" in values:
+        parts.append(str(dict(Nonconformity.Severity.choices)[values["severity"]]))
+    if "status" in values:
+        parts.append(str(dict(Nonconformity.Status.choices)[values["status"]]))
+    if "clause" in values:
+        parts.append(f"Điều khoản {values['clause']}")
+    if values.get("mine"):
+        parts.append("Của tôi")
+    if values.get("archived"):
+        parts.append("Đã lưu trữ")
     return " — ".join(parts)
 
 
-def workbook(user: User, f: analytics.Filters) -> bytes:
+def workbook(queryset: QuerySet[Nonconformity], title_line: str, year: int | None) -> bytes:
     return xlsx.list_workbook(
         title="SỔ THEO DÕI SỰ KHÔNG PHÙ HỢP VÀ HÀNH ĐỘNG KHẮC PHỤC",
-        subtitle=subtitle(f),
+        subtitle=title_line,
         headers=HEADERS,
-        rows=rows(user, f),
-        sheet=f"NC {f.year}",
+        rows=rows(queryset),
+        sheet=f"NC {year}" if year else "NC",
         widths=WIDTHS,
         centred=CENTRED,
     )
 
 
-def filename(f: analytics.Filters) -> str:
-    agency = slugify(f.agency.code or f.agency.name) or str(f.agency.pk)
-    return f"so-theo-doi-khong-phu-hop-{f.year}-{agency}.xlsx"
+def filename(agencies: list[OrgUnit], year: int | None) -> str:
+    agency = slugify(agencies[0].code or agencies[0].name) if len(agencies) == 1 else ""
+    parts = ["so-theo-doi-khong-phu-hop", str(year) if year else "", agency]
+    return "-".join(p for p in parts if p) + ".xlsx"

@@ -154,3 +154,20 @@ def test_register_text_stays_text(org: Any, client: Any, personas: Any) -> None:
     ws = load_workbook(io.BytesIO(response.content)).active
     cell = ws.cell(row=5, column=5)
     assert cell.data_type == "s" and cell.value.startswith('=HYPERLINK("x")')
+
+
+def test_register_takes_the_lists_own_filters(
+    closed: Any, org: Any, client: Any, personas: Any
+) -> None:
+    """Clause prefix and "mine" are the list's filters; the register takes them too."""
+    make_nc(agency=org.agency, unit=org.div_b, raised_on=D(2026, 9, 1), clause="8.5")
+    client.force_login(personas["iso_office"])
+    url = reverse("nonconformities:export_xlsx")
+    response = client.get(url, {"year": "2026", "clause": "7"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[5] for r in rows[4:]] == ["7.5"]
+    assert "Điều khoản 7" in rows[1][0]
+    client.force_login(personas["head_a"])
+    response = client.get(url, {"year": "2026", "mine": "on"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[4:]] == [closed.number]
