@@ -152,9 +152,17 @@ class AuditSpec:
     auditees: tuple[str, ...]
 
 
-def _audit(ctx: Ctx, programme: Programme, spec: AuditSpec, docs: dict[str, Document]) -> Audit:
+def _audit(
+    ctx: Ctx,
+    programme: Programme,
+    spec: AuditSpec,
+    docs: dict[str, Document],
+    *,
+    conduct: bool = True,
+) -> Audit:
     """The plan (units, procedures, team, time slots) sent with its KH number a week
-    before, started on the first day; its checklist generated from the procedures."""
+    before, started on the first day; its checklist generated from the procedures. Without
+    ``conduct``, only the plan (the audit is still ahead)."""
     since = timezone.now()
     units = [ctx.units[c] for c in spec.units]
     iso = ctx.u("thukyiso")
@@ -202,6 +210,9 @@ def _audit(ctx: Ctx, programme: Programme, spec: AuditSpec, docs: dict[str, Docu
                 auditors=team,
             ),
         )
+    if not conduct:  # still ahead: the plan is drafted, not sent yet
+        _date_since(audit, since, timezone.now(), model=Audit)
+        return audit
     sent_on = spec.start - datetime.timedelta(days=7)
     programmes.audit_send(actor=iso, audit=audit, on=sent_on)
     Audit.objects.filter(pk=audit.pk).update(notified_at=dating.at(sent_on, 9))
@@ -752,12 +763,14 @@ def _running_year(ctx: Ctx, docs: dict[str, Document], today: datetime.date) -> 
     if (
         year <= 2022
         or plan is None
-        or today < end_of_audit + datetime.timedelta(days=60)
+        or today < DAY(year, 5, 26)  # the programme is approved on 25/5
         or Programme.objects.filter(agency=ctx.agency, year=year).exists()
     ):
         return
     procedures = [docs[c] for c in ("QT.ISO.03", "QT-SGD-02") if c in docs]
     programme = _programme(ctx, year, plan, procedures=procedures)
+    # Loaded before the audit's corrective actions could have run: the plan only.
+    done = today >= end_of_audit + datetime.timedelta(days=60)
     audit = _audit(
         ctx,
         programme,
@@ -771,7 +784,10 @@ def _running_year(ctx: Ctx, docs: dict[str, Document], today: datetime.date) -> 
             ("tp.gdtrh", "tp.tccb"),
         ),
         docs,
+        conduct=done,
     )
+    if not done:
+        return
     found = _findings(
         ctx,
         audit,

@@ -131,3 +131,20 @@ def test_running_year_audit_reported_and_its_ncs_under_way(demo: Any) -> None:
         nc__year=TODAY.year, status="open", due__lt=TODAY
     ).select_related("owner")
     assert [a.owner.username for a in late] == ["tp.tccb"]
+
+
+def test_before_this_years_audit_the_programme_is_approved_and_the_plan_drafted(
+    django_db_setup: Any, django_db_blocker: Any
+) -> None:
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(datetime.datetime(2027, 6, 1, 7, tzinfo=HCM)):
+            load_demo()
+        p = Programme.objects.get(agency=_agency(), year=2027)
+        assert p.status == Programme.Status.APPROVED
+        assert p.plan_task is not None and p.plan_task.plan.year == 2027
+        (audit,) = p.audits.all()
+        assert audit.status == Audit.Status.PLANNED and audit.slots.exists()
+        assert not Nonconformity.objects.filter(year=2027).exists()
+        # The 2022 history is there whatever the day.
+        assert Nonconformity.objects.filter(agency=_agency(), year=2022).count() == 3
+        transaction.set_rollback(True)
