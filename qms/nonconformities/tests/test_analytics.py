@@ -262,3 +262,12 @@ def test_many_overdue_actions_show_the_oldest_and_count_all(
     assert data.overdue_count == analytics.OVERDUE_SHOWN + 5
     assert len(data.overdue) == analytics.OVERDUE_SHOWN
     assert data.overdue[0].due == D(2026, 3, 1)
+
+
+def test_the_figures_are_in_tables_too(ncs: Any, client: Any, personas: Any) -> None:
+    """A screen reader (or a printout) gets the charts' numbers as tables."""
+    client.force_login(personas["iso_office"])
+    html = client.get(URL, {"year": "2026"}).content.decode()
+    table = html.split('id="clause-table"')[1].split("</table>")[0]
+    assert "<td>7.5</td>" in table and '<td class="text-end">2</td>' in table
+    assert 'id="unit-table"' in html and 'id="source-table"' in html
