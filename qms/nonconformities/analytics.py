@@ -435,7 +435,7 @@ def _doughnut(bars: Iterable[Bar], colours: Mapping[str, str]) -> dict[str, Any]
                 }
             ],
         },
-        "options": {"plugins": {"legend": {"position": "right"}}},
+        "options": {"plugins": {"legend": {"position": "bottom"}}},
     }
 
 
