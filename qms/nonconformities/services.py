@@ -179,7 +179,7 @@ def _log(
 
 def _lock(nc: Nonconformity, loaded_version: int | None = None) -> Nonconformity:
     locked = (
-        Nonconformity.objects.select_for_update()
+        Nonconformity.objects.select_for_update(of=("self",))
         .select_related("unit", "agency", "owner")
         .get(pk=nc.pk)
     )
@@ -591,7 +591,7 @@ def action_update(
     """Change an open action (description, owner, unit, deadline)."""
     with transaction.atomic():
         nc = _lock(action.nc)
-        action = CorrectiveAction.objects.select_for_update().get(pk=action.pk, nc=nc)
+        action = CorrectiveAction.objects.select_for_update(of=("self",)).get(pk=action.pk, nc=nc)
         if loaded_version is not None and action.version != loaded_version:
             raise StaleEdit(
                 _(
@@ -679,7 +679,7 @@ def action_done(
     with transaction.atomic():
         nc = _lock(action.nc)
         action = (
-            CorrectiveAction.objects.select_for_update()
+            CorrectiveAction.objects.select_for_update(of=("self",))
             .select_related("unit")
             .get(pk=action.pk, nc=nc)
         )
@@ -735,7 +735,7 @@ def action_to_task(*, actor: User, action: CorrectiveAction) -> PlanTask:
     with transaction.atomic():
         nc = _lock(action.nc)
         action = (
-            CorrectiveAction.objects.select_for_update()
+            CorrectiveAction.objects.select_for_update(of=("self",))
             .select_related("unit")
             .get(pk=action.pk, nc=nc)
         )
@@ -764,7 +764,7 @@ def action_to_task(*, actor: User, action: CorrectiveAction) -> PlanTask:
                 _("There is no issued yearly plan for %(year)d to add the task to.")
                 % {"year": action.due.year}
             )
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
         last = plan.tasks.aggregate(n=Max("number"))["n"] or 0
         before = snapshot(action, ACTION_FIELDS)
         try:
@@ -962,7 +962,9 @@ def settings_save(*, actor: User, agency: OrgUnit, verification_delay_days: int)
     if not 0 <= verification_delay_days <= 365:
         raise NCError(_("The delay must be between 0 and 365 days."))
     with transaction.atomic():
-        obj, _created = NCSettings.objects.select_for_update().get_or_create(agency=agency)
+        obj, _created = NCSettings.objects.select_for_update(of=("self",)).get_or_create(
+            agency=agency
+        )
         before = snapshot(obj, ["verification_delay_days"])
         if _created:
             before = {}

@@ -311,3 +311,28 @@ def test_every_change_is_in_the_audit_trail(planned, personas):
     } <= actions
     planned_entry = LogEntry.objects.get(action="nonconformities.nc.planned")
     assert planned_entry.changes["status"] == ["analysed", "planned"]
+
+
+def test_an_action_becomes_a_task_of_the_issued_plan(make_task, make_nc, org, personas):
+    task = make_task("Tháng 3/2026", year=2026)
+    plan = task.plan
+    nc = make_nc(raised_on=D(2026, 1, 5))
+    analyse(nc, personas["head_a"])
+    action = add_action(nc, personas["head_a"], personas["staff_a"], org.div_a, days=60)
+    with pytest.raises(services.NCError, match="yearly plan may add"):
+        services.action_to_task(actor=personas["head_a"], action=action)
+    new = services.action_to_task(actor=personas["iso_office"], action=action)
+    action.refresh_from_db()
+    assert action.plan_task == new and new.plan == plan and new.due_date == action.due
+    assert list(new.lead_units.all()) == [org.div_a] and new.number == 2
+    with pytest.raises(services.NCError, match="already"):
+        services.action_to_task(actor=personas["iso_office"], action=action)
+    with pytest.raises(services.NCError, match="task of the yearly plan"):
+        services.action_update(
+            actor=personas["head_a"],
+            action=action,
+            data=services.ActionInput("Mới", personas["staff_a"], org.div_a, action.due),
+        )
+    late = add_action(nc, personas["head_a"], personas["staff_a"], org.div_a, days=800)
+    with pytest.raises(services.NCError, match="no issued yearly plan"):
+        services.action_to_task(actor=personas["iso_office"], action=late)
