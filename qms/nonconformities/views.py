@@ -203,6 +203,13 @@ def _detail(
         a.files = by_action.get(a.pk, [])  # type: ignore[attr-defined]
         may = steps.working and a.status == "open" and services.may_complete(request.user, a)
         a.may_complete = may  # type: ignore[attr-defined]
+        if may:
+            # One form per action, with its own ids; the one just refused keeps its input.
+            a.done_form = (  # type: ignore[attr-defined]
+                bound["done_form"]
+                if bound.get("done_action") == a.pk
+                else forms.DoneForm(auto_id=f"id_done{a.pk}_%s", initial={"done_on": today})
+            )
         a.late = a.status == "open" and a.due < today  # type: ignore[attr-defined]
     for v in verifications:
         v.files = by_verification.get(v.pk, [])  # type: ignore[attr-defined]
@@ -263,8 +270,6 @@ def _detail(
         context["action_form"] = bound.get("action_form") or forms.ActionForm(
             agency=agency, initial={"unit": nc.unit_id, "version": nc.version}
         )
-    context["fresh_done_form"] = forms.DoneForm(initial={"done_on": today})
-    context["done_form"] = bound.get("done_form") or context["fresh_done_form"]
     context["done_action"] = bound.get("done_action")
     if steps.verify:
         context["verify_form"] = bound.get("verify_form") or forms.VerifyForm(
@@ -600,7 +605,7 @@ def action_done(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse
     nc = _nc_or_404(request, pk)
     action = _action_of(nc, action_pk)
     _must(request, services.may_complete(request.user, action))
-    form = forms.DoneForm(request.POST, request.FILES)
+    form = forms.DoneForm(request.POST, request.FILES, auto_id=f"id_done{action.pk}_%s")
     return _run(
         request,
         nc,
