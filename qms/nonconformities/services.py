@@ -725,6 +725,70 @@ def action_done(
     return action
 
 
+def _round_actions(nc: Nonconformity) -> Any:
+    """The actions of the current round: those added since the last verification (a
+    reopened NC keeps its earlier, done actions in its history)."""
+    last = nc.verifications.order_by("-pk").values_list("created_at", flat=True).first()
+    qs = nc.actions.all()
+    return qs.filter(created_at__gt=last) if last else qs
+
+
+def action_cancel(*, actor: User, action: CorrectiveAction, reason: str) -> CorrectiveAction:
+    """Cancel an open action planned by mistake (it stays in the record, cancelled). The
+    plan keeps at least one action: the last one of the round is not cancelled unless
+    another is done, and then the NC awaits verification."""
+    if not reason.strip():
+        raise NCError(_("Say why the action is cancelled."))
+    with transaction.atomic():
+        nc = _lock(action.nc)
+        action = CorrectiveAction.objects.select_for_update(of=("self",)).get(pk=action.pk, nc=nc)
+        _require(
+            actor,
+            "nonconformities.analyse",
+            nc.unit,
+            _("You may not plan the actions of this nonconformity."),
+        )
+        if nc.status not in ACTION_STATES:
+            raise NCError(_("A nonconformity awaiting verification or closed no longer changes."))
+        if action.status != A.OPEN:
+            raise NCError(_("Only an open action can be cancelled."))
+        if action.plan_task_id is not None:
+            raise NCError(
+                _("This action is followed as a task of the yearly plan: change the task.")
+            )
+        round_actions = _round_actions(nc).exclude(pk=action.pk)
+        others_open = round_actions.filter(status=A.OPEN).exists()
+        done_on = round_actions.filter(status=A.DONE).aggregate(d=Max("done_on"))["d"]
+        if nc.status != S.ANALYSED and not others_open and done_on is None:
+            raise NCError(
+                _("This is the only action of the plan: add another one before cancelling it.")
+            )
+        before_action = snapshot(action, ACTION_FIELDS)
+        before = snapshot(nc, NC_FIELDS)
+        action.status = A.CANCELLED
+        action.result = reason.strip()
+        action.version += 1
+        action.save()
+        nc.actions_open -= 1
+        if nc.status != S.ANALYSED and nc.actions_open == 0:
+            nc.status = S.AWAITING_VERIFICATION
+            nc.actions_done_on = done_on
+        _save(nc)
+        _log(
+            actor,
+            "nonconformities.action.cancelled",
+            action,
+            nc.unit,
+            before_action,
+            fields=ACTION_FIELDS,
+            note=reason.strip(),
+        )
+        _log(actor, "nonconformities.nc.actions_changed", nc, nc.unit, before)
+        if nc.status == S.AWAITING_VERIFICATION:
+            notifications.notify_awaiting_verification(actor=actor, nc=nc)
+    return action
+
+
 def action_to_task(*, actor: User, action: CorrectiveAction) -> PlanTask:
     """Follow an open action as a task of the agency's issued plan of its deadline's year
     (led by the action's unit, due on its deadline). Needs ``planning.edit_plan`` on the

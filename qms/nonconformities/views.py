@@ -625,6 +625,22 @@ def action_done(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse
 
 
 @require_POST
+def action_cancel(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse:
+    nc = _nc_or_404(request, pk)
+    action = _action_of(nc, action_pk)
+    _analyst(request, nc)
+    try:
+        services.action_cancel(
+            actor=request.user, action=action, reason=request.POST.get("reason", "")
+        )
+    except services.NCError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Corrective action cancelled."))
+    return _back(nc, "card-actions")
+
+
+@require_POST
 def action_to_task(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse:
     nc = _nc_or_404(request, pk)
     action = _action_of(nc, action_pk)

@@ -336,3 +336,24 @@ def test_an_action_becomes_a_task_of_the_issued_plan(make_task, make_nc, org, pe
     late = add_action(nc, personas["head_a"], personas["staff_a"], org.div_a, days=800)
     with pytest.raises(services.NCError, match="no issued yearly plan"):
         services.action_to_task(actor=personas["iso_office"], action=late)
+
+
+def test_cancel_an_action(planned, org, personas):
+    nc = planned
+    only = nc.actions.get()
+    with pytest.raises(services.NCError, match="only action"):
+        services.action_cancel(actor=personas["head_a"], action=only, reason="Nhầm")
+    with pytest.raises(services.NCError, match="why"):
+        services.action_cancel(actor=personas["head_a"], action=only, reason="")
+    second = add_action(nc, personas["head_a"], personas["head_b"], org.div_b)
+    services.action_done(actor=personas["staff_a"], action=only, result="Xong")
+    with pytest.raises(services.NCError, match="may not"):
+        services.action_cancel(actor=personas["staff_a"], action=second, reason="Nhầm")
+    services.action_cancel(actor=personas["head_a"], action=second, reason="Trùng với hành động 1")
+    nc.refresh_from_db()
+    second.refresh_from_db()
+    assert second.status == "cancelled" and second.result == "Trùng với hành động 1"
+    assert nc.status == S.AWAITING_VERIFICATION and nc.actions_open == 0
+    assert nc.actions_done_on == timezone.localdate()
+    with pytest.raises(services.NCError):
+        services.action_cancel(actor=personas["head_a"], action=only, reason="x")
