@@ -77,7 +77,9 @@ def programme_data(programme: Programme) -> OfficialDocData:
         "9001:2015 tại các đơn vị."
     )
     body = [Paragraph("I. MỤC ĐÍCH, PHẠM VI", bold=True), Paragraph(f"1. Mục đích: {purpose}")]
-    body.append(Paragraph(f"2. Phạm vi: {programme.scope or 'các đơn vị và quá trình nêu tại Phụ lục.'}"))
+    body.append(
+        Paragraph(f"2. Phạm vi: {programme.scope or 'các đơn vị và quá trình nêu tại Phụ lục.'}")
+    )
     body.append(Paragraph("II. CHUẨN MỰC ĐÁNH GIÁ", bold=True))
     criteria = [
         "TCVN ISO 9001:2015: " + (_clauses(programme.clauses) or "toàn bộ các điều khoản áp dụng.")
@@ -239,9 +241,9 @@ def plan_data(audit: Audit) -> OfficialDocData:
 def _counts(c: dict[str, int]) -> str:
     parts = []
     labels = {
-        "nc_major": "NC lớn",
-        "nc_minor": "NC nhỏ",
-        "observation": "quan sát",
+        "nc_major": "KPH lớn",
+        "nc_minor": "KPH nhỏ",
+        "observation": "điểm lưu ý",
         "improvement": "cơ hội cải tiến",
         "conformity": "phù hợp",
     }
@@ -311,7 +313,7 @@ def report_data(audit: Audit) -> tuple[OfficialDocData, sel.Summary]:
             "TT",
             "Đơn vị",
             "Sự không phù hợp",
-            "Quan sát, cơ hội cải tiến",
+            "Điểm lưu ý, cơ hội cải tiến",
             "Tổng số phát hiện",
         ),
         rows=rows,
@@ -349,7 +351,15 @@ def add_clause_table(docx: bytes, summary: sel.Summary) -> bytes:
     run.bold = True
     run.font.name = "Times New Roman"
     run.font.size = Pt(13)
-    headers = ["Điều khoản", "NC lớn", "NC nhỏ", "Quan sát", "Cơ hội cải tiến", "Phù hợp", "Tổng"]
+    headers = [
+        "Điều khoản",
+        "KPH lớn",
+        "KPH nhỏ",
+        "Điểm lưu ý",
+        "Cơ hội cải tiến",
+        "Phù hợp",
+        "Tổng",
+    ]
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):

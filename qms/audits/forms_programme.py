@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from qms.accounts.models import User
@@ -102,9 +103,12 @@ class VersionMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+MANY = _("Hold Ctrl (⌘ on a Mac) to choose several.")
+
+
 class ProgrammeForm(BaseForm, VersionMixin):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    title = forms.CharField(label=_("Title"), max_length=500)
+    title = forms.CharField(label=_("Programme title"), max_length=500)
     objective = forms.CharField(
         label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -130,11 +134,14 @@ class ProgrammeForm(BaseForm, VersionMixin):
             "Its page shows the NCs raised from the audits: open, awaiting verification, closed."
         ),
     )
-    clauses = ClauseField(label=_("Criteria: ISO 9001:2015 clauses"), required=False)
+    clauses = ClauseField(
+        label=_("Criteria: ISO 9001:2015 clauses"), required=False, help_text=MANY
+    )
     procedures = DocumentsField(
         label=_("Criteria: the agency's procedures"),
         queryset=Document.objects.none(),
         required=False,
+        help_text=format_lazy("{} {}", _("Procedures in force."), MANY),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     legal_criteria = forms.CharField(
@@ -161,10 +168,11 @@ class ProgrammeForm(BaseForm, VersionMixin):
 
 
 class AuditForm(BaseForm, VersionMixin):
-    title = forms.CharField(label=_("Title"), max_length=500)
+    title = forms.CharField(label=_("Audit title"), max_length=500)
     units = UnitsField(
         label=_("Audited units"),
         queryset=OrgUnit.objects.none(),
+        help_text=MANY,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     procedures = DocumentsField(
@@ -176,7 +184,7 @@ class AuditForm(BaseForm, VersionMixin):
     scope = forms.CharField(
         label=_("Scope"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    clauses = ClauseField(label=_("ISO 9001:2015 clauses"), required=False)
+    clauses = ClauseField(label=_("ISO 9001:2015 clauses"), required=False, help_text=MANY)
     criteria = forms.CharField(
         label=_("Criteria"),
         required=False,

@@ -22,7 +22,7 @@ from qms.accounts import permissions
 from qms.accounts.models import User
 from qms.audits.models import Audit, Auditor, AuditTeamMember, Finding, Programme
 from qms.core.models import OrgUnit
-from qms.nonconformities.models import Nonconformity
+from qms.nonconformities.models import CorrectiveAction, Nonconformity
 
 FINDING_SOURCE = "audits.finding"
 NC = Nonconformity.Status
@@ -88,6 +88,13 @@ def get_audit_for_user(user: User, pk: int, action: str | None = None) -> Audit:
     return audit
 
 
+def sees_drafts(user: User, agency: OrgUnit) -> bool:
+    """The ISO office and the agency's auditors count draft findings; others only issued ones."""
+    return permissions.can(user, "audits.manage_programme", agency) or permissions.can(
+        user, "audits.conduct", agency
+    )
+
+
 def may_conduct(user: User, audit: Audit, units: Iterable[OrgUnit]) -> bool:
     on_team = any(m.user_id == user.pk for m in audit.team.all())
     return (on_team or user.is_superuser) and all(
@@ -135,7 +142,9 @@ def finding_counts(audit_ids: list[int], *, issued_only: bool = False) -> dict[i
     return out
 
 
-def programme_rows(user: User | None, programme: Programme) -> list[AuditRow]:
+def programme_rows(
+    user: User | None, programme: Programme, *, issued_only: bool = False
+) -> list[AuditRow]:
     """The programme's audits with units, lead and findings by kind: four queries, flat.
     ``user`` None (an export): every row counts as visible."""
     audits = list(
@@ -145,7 +154,7 @@ def programme_rows(user: User | None, programme: Programme) -> list[AuditRow]:
         .order_by("sequence")
     )
     ids = [a.pk for a in audits]
-    counts = finding_counts(ids)
+    counts = finding_counts(ids, issued_only=issued_only)
     visible = (
         set(ids)
         if user is None
@@ -158,7 +167,7 @@ def programme_rows(user: User | None, programme: Programme) -> list[AuditRow]:
 
 
 def team(audit: Audit) -> list[AuditTeamMember]:
-    order = {AuditTeamMember.Role.LEAD: 0, AuditTeamMember.Role.AUDITOR: 1}
+    order: dict[str, int] = {"lead": 0, "auditor": 1}
     members = sorted(
         audit.team.select_related("user__unit"), key=lambda m: (order.get(m.role, 2), m.pk)
     )
@@ -335,7 +344,8 @@ def _finding_ids(programme_ids: list[int]) -> QuerySet[Finding]:
 
 def action_task_counts(task_ids: list[int]) -> dict[int, NCCounts]:
     """Per plan task linked as a programme's corrective-action task (7): the NCs raised from
-    the programme's findings, open / awaiting verification / closed. Three queries."""
+    the programme's findings, open / awaiting verification / closed, and the units with
+    open work (the NC's unit, the units of its open actions). Four queries."""
     programmes = list(
         Programme.objects.filter(action_task_id__in=task_ids, archived_at__isnull=True)
     )
@@ -346,11 +356,23 @@ def action_task_counts(task_ids: list[int]) -> dict[int, NCCounts]:
     )
     per: dict[int, Counter[str]] = defaultdict(Counter)
     units: dict[int, set[int]] = defaultdict(set)
-    ncs = Nonconformity.objects.filter(
-        source_key=FINDING_SOURCE, source_id__in=list(finding_programme), archived_at__isnull=True
-    ).values_list("source_id", "status", "unit_id")
-    for source_id, status, unit_id in ncs:
-        programme_id = finding_programme.get(int(source_id))
+    ncs = list(
+        Nonconformity.objects.filter(
+            source_key=FINDING_SOURCE,
+            source_id__in=list(finding_programme),
+            archived_at__isnull=True,
+        ).values_list("pk", "source_id", "status", "unit_id")
+    )
+    # Units owning an open corrective action of an open NC are chased too.
+    action_units: dict[int, set[int]] = defaultdict(set)
+    open_ids = [pk for pk, _s, status, _u in ncs if status in OPEN_NC]
+    for nc_id, unit_id in CorrectiveAction.objects.filter(
+        nc_id__in=open_ids, status=CorrectiveAction.Status.OPEN
+    ).values_list("nc_id", "unit_id"):
+        if unit_id:
+            action_units[nc_id].add(unit_id)
+    for nc_id, source_id, status, unit_id in ncs:
+        programme_id = finding_programme.get(int(source_id or 0))
         if programme_id is None:
             continue
         if status == NC.CLOSED:
@@ -360,6 +382,7 @@ def action_task_counts(task_ids: list[int]) -> dict[int, NCCounts]:
         else:
             per[programme_id]["open"] += 1
             units[programme_id].add(unit_id)
+            units[programme_id] |= action_units.get(nc_id, set())
     out = {}
     for p in programmes:
         c = per[p.pk]

@@ -207,13 +207,16 @@ def _check_programme(agency: OrgUnit, data: ProgrammeInput, pk: int | None = Non
         if doc.agency_id != agency.pk:
             raise AuditError(_("A procedure belongs to another agency."))
     taken = Programme.objects.filter(agency=agency, year=data.year, archived_at__isnull=True)
-    if taken.exclude(pk=pk).exists():
+    if pk is not None:
+        taken = taken.exclude(pk=pk)
+    if taken.exists():
         raise AuditError(_("The agency already has an audit programme this year."))
     for attr in ("plan_task", "action_task"):
         task = getattr(data, attr)
         if task is None:
             continue
-        other = Programme.objects.filter(**{attr: task}).exclude(pk=pk).first()
+        linked = Programme.objects.filter(**{attr: task})
+        other = (linked.exclude(pk=pk) if pk is not None else linked).first()
         if other is not None:
             raise AuditError(
                 _("This plan task is already linked to %(programme)s.") % {"programme": other}

@@ -204,7 +204,8 @@ def programme_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     programme = sel.get_programme_for_user(user, pk)
     agency = programme.agency
-    rows = sel.programme_rows(user, programme)
+    drafts = sel.sees_drafts(user, agency)
+    rows = sel.programme_rows(user, programme, issued_only=not drafts)
     return render(
         request,
         "audits/programme_detail.html",
@@ -216,6 +217,9 @@ def programme_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can(user, "audits.manage_programme", agency),
             "can_approve": permissions.can(user, "audits.approve_programme", agency),
             "kinds": sel.summary_kinds(),
+            "summary": sel.findings_summary(
+                [r.audit.pk for r in rows if r.visible], issued_only=not drafts
+            ),
         },
     )
 

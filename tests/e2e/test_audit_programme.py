@@ -84,5 +84,10 @@ def test_iso_committee_builds_programme_and_plan(
     audit.refresh_from_db()
     assert audit.status == Audit.Status.NOTIFIED and audit.issued_number is not None
 
+    page.goto(f"{base}/audits/programmes/{programme.pk}/")
+    expect(page.locator("#programme-audits")).to_contain_text("/KH-SGDĐT")
+    shot(page, "audit-programme-page")
+
     page.goto(base + reverse("planning:task_detail", args=[task6.pk]))
-    expect(page.locator("#audit-task-panel")).to_contain_text(programme.title)
+    expect(page.locator("#audit-task-panel .n-planned")).to_have_text("1")
+    shot(page, "audit-task-6")

@@ -11,7 +11,11 @@ from qms.audits import selectors_programme as sel
 from qms.audits import services_programme as svc
 from qms.audits.models import Auditor
 from qms.audits.services_programme import AuditError
-from qms.audits.tests.test_programme_factories import make_audit, make_programme
+from qms.audits.tests.test_programme_factories import (
+    english,  # noqa: F401
+    make_audit,
+    make_programme,
+)
 
 org, personas = shared_org()
 pytestmark = pytest.mark.django_db

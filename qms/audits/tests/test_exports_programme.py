@@ -12,7 +12,10 @@ from conftest import close_response, shared_org
 from qms.audits import exports_programme as exports
 from qms.audits import services_programme as svc
 from qms.audits.models import Finding
-from qms.audits.tests.test_programme_factories import ready_audit
+from qms.audits.tests.test_programme_factories import (
+    english,  # noqa: F401
+    ready_audit,
+)
 
 org, personas = shared_org()
 pytestmark = pytest.mark.django_db
@@ -30,20 +33,36 @@ def _reported(org, personas):
     audit = ready_audit(org, personas)
     svc.settings_save(actor=personas["iso_office"], agency=org.agency, independence="warn")
     svc.team_member_add(
-        actor=personas["iso_office"], audit=audit, user=personas["head_a"], role="observer", reason="Quan sát để học hỏi"
+        actor=personas["iso_office"],
+        audit=audit,
+        user=personas["head_a"],
+        role="observer",
+        reason="Quan sát để học hỏi",
     )
     audit = svc.audit_send(actor=personas["iso_office"], audit=audit)
     audit = svc.audit_start(actor=personas["auditor"], audit=audit)
-    for kind, sev, clause in [("nonconformity", "minor", "7.5"), ("observation", "", "8.5"), ("conformity", "", "8.5")]:
+    for kind, sev, clause in [
+        ("nonconformity", "minor", "7.5"),
+        ("observation", "", "8.5"),
+        ("conformity", "", "8.5"),
+    ]:
         Finding.objects.create(
-            audit=audit, agency=org.agency, unit=org.div_a, kind=kind, severity=sev, clause=clause,
-            description="x", status="issued",
+            audit=audit,
+            agency=org.agency,
+            unit=org.div_a,
+            kind=kind,
+            severity=sev,
+            clause=clause,
+            description="x",
+            status="issued",
         )
     audit = svc.audit_finish(actor=personas["auditor"], audit=audit)
     svc.report_save(
         actor=personas["auditor"],
         audit=audit,
-        data=svc.ReportInput("Họp khai mạc lúc 8h00", "Họp kết thúc lúc 16h30", "Hệ thống phù hợp và được duy trì."),
+        data=svc.ReportInput(
+            "Họp khai mạc lúc 8h00", "Họp kết thúc lúc 16h30", "Hệ thống phù hợp và được duy trì."
+        ),
         loaded_version=None,
     )
     audit = svc.report_approve(actor=personas["auditor"], audit=audit)
@@ -52,7 +71,9 @@ def _reported(org, personas):
 
 def test_programme_docx(org, personas, client_as):
     audit = ready_audit(org, personas)
-    response = client_as("staff_a").get(reverse("audits:programme_export", args=[audit.programme_id, "docx"]))
+    response = client_as("staff_a").get(
+        reverse("audits:programme_export", args=[audit.programme_id, "docx"])
+    )
     assert response.status_code == 200
     doc = Document(io.BytesIO(response.content))
     text = _text(doc)
@@ -96,7 +117,12 @@ def test_report_docx_tables_by_unit_and_clause(org, personas):
 
 def test_unknown_format_is_404(org, personas, client_as):
     audit = ready_audit(org, personas)
-    assert client_as("iso_office").get(reverse("audits:plan_export", args=[audit.pk, "xlsx"])).status_code == 404
+    assert (
+        client_as("iso_office")
+        .get(reverse("audits:plan_export", args=[audit.pk, "xlsx"]))
+        .status_code
+        == 404
+    )
 
 
 def test_pdf_falls_back_without_libreoffice(org, personas, client_as, monkeypatch):
@@ -106,3 +132,15 @@ def test_pdf_falls_back_without_libreoffice(org, personas, client_as, monkeypatc
     audit = ready_audit(org, personas)
     response = client_as("iso_office").get(reverse("audits:report_export", args=[audit.pk, "pdf"]))
     assert response.status_code == 302
+
+
+@pytest.mark.skipif(
+    not __import__("qms.reports.pdf", fromlist=["x"]).soffice_available(),
+    reason="LibreOffice absent",
+)
+def test_report_as_pdf(org, personas, client_as):
+    audit = _reported(org, personas)
+    response = client_as("leader").get(reverse("audits:report_export", args=[audit.pk, "pdf"]))
+    assert response.status_code == 200
+    assert response.content[:5] == b"%PDF-"
+    close_response(response)

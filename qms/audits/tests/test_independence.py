@@ -8,7 +8,12 @@ from conftest import shared_org
 from qms.audits import services_programme as svc
 from qms.audits.models import AuditSettings, AuditTeamMember
 from qms.audits.services_programme import AuditError
-from qms.audits.tests.test_programme_factories import issued_document, make_audit, make_programme
+from qms.audits.tests.test_programme_factories import (
+    english,  # noqa: F401
+    issued_document,
+    make_audit,
+    make_programme,
+)
 from qms.audittrail.models import LogEntry
 
 org, personas = shared_org()
@@ -146,3 +151,66 @@ def test_plan_page_shows_the_reason(org, personas, client_as, audit_a):
     )
     assert refused.status_code == 200
     assert "Give the reason" in refused.content.decode() or "lý do" in refused.content.decode()
+
+
+@pytest.mark.parametrize("setting", ["refuse", "warn"])
+@pytest.mark.parametrize(
+    "who,why", [("staff_a", "belongs to"), ("head_a", "heads"), ("head_b", "drafted")]
+)
+def test_each_conflict_under_each_setting(org, personas, setting, who, why):
+    _set(org, personas, setting)
+    doc = issued_document(org, personas, author="head_b", code="QT-TCCB-09")
+    audit = make_audit(
+        org, personas, make_programme(org, personas), units=[org.div_a], procedures=[doc]
+    )
+    with pytest.raises(AuditError, match=why):
+        _add(personas, audit, who)
+    if setting == "warn":
+        assert (
+            _add(personas, audit, who, reason="Có lý do").member.independence_reason == "Có lý do"
+        )
+    else:
+        with pytest.raises(AuditError, match=why):
+            _add(personas, audit, who, reason="Có lý do")
+        assert not audit.team.exists()
+
+
+def test_procedures_change_rechecked_refuse(org, personas):
+    doc = issued_document(org, personas, author="head_b", code="QT-TCCB-09")
+    audit = make_audit(org, personas, make_programme(org, personas), units=[org.div_a])
+    _add(personas, audit, "head_b")
+    data = svc.AuditInput(
+        title=audit.title,
+        units=[org.div_a],
+        start_date=audit.start_date,
+        end_date=audit.end_date,
+        procedures=[doc],
+    )
+    with pytest.raises(AuditError, match="drafted the procedure in scope QT-TCCB-09"):
+        svc.audit_update(
+            actor=personas["iso_office"],
+            audit=audit,
+            data=data,
+            loaded_version=None,
+            independence_reason="x",
+        )
+
+
+def test_units_change_rechecked_warn(org, personas):
+    _set(org, personas, "warn")
+    audit = make_audit(org, personas, make_programme(org, personas), units=[org.div_b])
+    _add(personas, audit, "staff_a")
+    data = svc.AuditInput(
+        title=audit.title, units=[org.div_a], start_date=audit.start_date, end_date=audit.end_date
+    )
+    svc.audit_update(
+        actor=personas["iso_office"],
+        audit=audit,
+        data=data,
+        loaded_version=None,
+        independence_reason="Bổ sung",
+    )
+    assert (
+        AuditTeamMember.objects.get(audit=audit, user=personas["staff_a"]).independence_reason
+        == "Bổ sung"
+    )

@@ -13,7 +13,13 @@ from django.urls import URLPattern, reverse
 from conftest import PERSONAS, close_response, fresh, shared_org
 from qms.audits import services_programme as svc
 from qms.audits.models import Audit, Auditor, Programme
-from qms.audits.tests.test_programme_factories import YEAR, add_slot, make_audit, make_programme
+from qms.audits.tests.test_programme_factories import (
+    YEAR,
+    add_slot,
+    english,  # noqa: F401
+    make_audit,
+    make_programme,
+)
 from qms.audits.urls_programme import urlpatterns
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +224,15 @@ def test_sub_unit_roles_change_nothing(client_as: Any, objects: Any) -> None:
             == 403
         )
     assert not Auditor.objects.filter(archived_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    "name,method,target,expected", MATRIX, ids=[f"{m[0]}-{m[1]}" for m in MATRIX]
+)
+def test_anonymous_is_sent_to_sign_in(
+    client: Any, objects: Any, name: str, method: str, target: str | None, expected: dict[str, int]
+) -> None:
+    url = _url(name, target, objects)
+    response = client.post(url, {}) if method == "post" else client.get(url)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]

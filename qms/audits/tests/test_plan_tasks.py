@@ -17,7 +17,12 @@ from conftest import shared_org
 from qms.audits import panels_programme
 from qms.audits import selectors_programme as sel
 from qms.audits.models import Audit, Finding
-from qms.audits.tests.test_programme_factories import YEAR, make_audit, make_programme
+from qms.audits.tests.test_programme_factories import (
+    YEAR,
+    english,  # noqa: F401
+    make_audit,
+    make_programme,
+)
 from qms.nonconformities.models import Nonconformity
 from qms.notifications.models import Notification
 from qms.planning.reminders import compute_task_reminders, leads_done
@@ -126,7 +131,7 @@ def test_task_rows_read_in_fixed_queries(org, personas, programme, rf):
         rows = panels_programme.task_rows(request, programme.plan_task.plan, tasks)
     assert rows[programme.plan_task_id]["progress"].planned == 1
     assert rows[programme.action_task_id]["ncs"].open == 1
-    assert len(ctx.captured_queries) <= 5
+    assert len(ctx.captured_queries) <= 6  # two for task 6, four for task 7
 
 
 def test_leads_done_only_units_without_open_ncs(org, personas, programme):
@@ -166,3 +171,29 @@ def test_no_reminder_of_task_7_once_no_nc_is_open(org, personas, programme):
     with time_machine.travel(now, tick=False):
         compute_task_reminders(now)
     assert not Notification.objects.filter(object_id=str(programme.action_task_id)).exists()
+
+
+def test_unit_owning_an_open_action_is_chased_too(org, personas, programme):
+    from qms.nonconformities.models import CorrectiveAction
+
+    audit = make_audit(org, personas, programme)
+    nc = _nc(_finding(audit, org.div_a, 1), "in_progress", 1)
+    Nonconformity.objects.filter(pk=nc.pk).update(actions_open=1)
+    CorrectiveAction.objects.create(
+        nc=nc,
+        description="Cập nhật sổ theo dõi",
+        owner=personas["head_b"],
+        unit=org.div_b,
+        due=datetime.date(YEAR, 9, 1),
+    )
+    assert sel.action_task_leads_done([programme.action_task_id]) == {
+        programme.action_task_id: set()
+    }
+
+
+def test_programme_page_summarises_findings(org, personas, programme, client_as):
+    audit = make_audit(org, personas, programme)
+    _finding(audit, org.div_a, 1)
+    html = client_as("iso_office").get(reverse("audits:programme_detail", args=[programme.pk]))
+    assert 'id="programme-summary"' in html.content.decode()
+    assert "Phòng GDTrH" in html.content.decode()

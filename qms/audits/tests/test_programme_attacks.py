@@ -11,7 +11,13 @@ from conftest import make_user, shared_org
 from qms.accounts.models import Role
 from qms.audits import services_programme as svc
 from qms.audits.models import AuditTeamMember, Programme
-from qms.audits.tests.test_programme_factories import YEAR, add_slot, make_audit, make_programme
+from qms.audits.tests.test_programme_factories import (
+    YEAR,
+    add_slot,
+    english,  # noqa: F401
+    make_audit,
+    make_programme,
+)
 
 org, personas = shared_org()
 pytestmark = pytest.mark.django_db

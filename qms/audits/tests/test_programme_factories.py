@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
+from django.utils import translation
 
 from qms.accounts.models import User
 from qms.audits import services_programme as svc
@@ -15,6 +19,13 @@ from qms.planning.models import PlanTask
 from qms.planning.tests.factories import make_plan
 
 YEAR = 2026
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Service messages are asserted in their English source (pages are read in Vietnamese)."""
+    with translation.override("en"):
+        yield
 
 
 def make_plan_tasks(

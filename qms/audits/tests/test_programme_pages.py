@@ -12,6 +12,7 @@ from qms.audits import services_programme as svc
 from qms.audits.models import Finding, Programme
 from qms.audits.tests.test_programme_factories import (
     YEAR,
+    english,  # noqa: F401
     make_audit,
     make_plan_tasks,
     make_programme,
@@ -181,3 +182,16 @@ def test_slot_form_error_keeps_input(org, personas, client_as):
 def test_menu_entry_for_readers(org, personas, client_as):
     html = client_as("staff_a").get(reverse("audits:home")).content.decode()
     assert reverse("audits:home") in html
+
+
+def test_draft_findings_counted_for_the_office_only(org, personas, client_as):
+    programme = make_programme(org, personas, approve=True)
+    audit = make_audit(org, personas, programme)
+    Finding.objects.create(
+        audit=audit, agency=org.agency, unit=org.div_a, kind="observation", description="nháp"
+    )
+    url = reverse("audits:programme_detail", args=[programme.pk])
+    office = client_as("iso_office").get(url).content.decode()
+    unit = client_as("staff_a").get(url).content.decode()
+    assert "Chưa ghi nhận phát hiện nào." not in office
+    assert "Chưa ghi nhận phát hiện nào." in unit

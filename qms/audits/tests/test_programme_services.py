@@ -13,6 +13,7 @@ from qms.audits.services_programme import AuditError, StaleEdit
 from qms.audits.tests.test_programme_factories import (
     YEAR,
     add_slot,
+    english,  # noqa: F401
     make_audit,
     make_plan_tasks,
     make_programme,
@@ -282,3 +283,28 @@ def test_archive_not_delete(org, personas):
     assert Audit.objects.filter(pk=audit.pk, archived_at__isnull=False).exists()
     # archived: a new programme of the same year may be made
     make_programme(org, personas)
+
+
+def test_plan_notification_reads_in_vietnamese(org, personas):
+    audit = ready_audit(org, personas)
+    svc.audit_send(actor=personas["iso_office"], audit=audit, on=datetime.date(YEAR, 6, 1))
+    note = Notification.objects.get(
+        kind="audit_plan_team", recipient=personas["auditor"], channel="in_app"
+    )
+    assert "Bạn là thành viên đoàn đánh giá" in note.subject
+    assert "Trưởng đoàn" in note.body and "/KH-SGDĐT" in note.body
+    assert "10/06/2026" in note.body
+    unit = Notification.objects.filter(kind="audit_plan_unit", recipient=personas["head_a"]).first()
+    assert unit is not None and "Đơn vị của bạn sẽ được đánh giá" in unit.subject
+
+
+def test_only_the_team_starts_and_finishes(org, personas):
+    audit = ready_audit(org, personas)
+    audit = svc.audit_send(actor=personas["iso_office"], audit=audit)
+    for name in ("iso_office", "head_a", "leader"):
+        with pytest.raises(AuditError, match="audit team"):
+            svc.audit_start(actor=personas[name], audit=audit)
+    audit = svc.audit_start(actor=personas["auditor"], audit=audit)
+    with pytest.raises(AuditError):
+        svc.audit_start(actor=personas["auditor"], audit=audit)
+    assert _logged("audits.audit.started").actor == personas["auditor"]
