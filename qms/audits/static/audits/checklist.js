@@ -18,7 +18,7 @@
     if (!banner) { return; }
     var n = pending();
     var text = banner.querySelector("[data-offline-text]");
-    if (text) { text.textContent = text.dataset.offlineText.replace("%(n)s", String(n)); }
+    if (text) { text.textContent = text.dataset.offlineText.replace("{n}", String(n)); }
     banner.classList.toggle("d-none", n === 0);
   }
 
