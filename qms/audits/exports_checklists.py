@@ -28,7 +28,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 COLUMN_WIDTHS = (600, 900, 4355, 1250, 2250)
 ALIGN = ("center", "center", "left", "center", "left")
 CHECKLIST_HEADERS = ("TT", "Điều khoản", "Nội dung kiểm tra", "Kết quả", "Bằng chứng / ghi chú")
-ANSWER_TEXT = {
+ANSWER_TEXT: dict[str, str] = {
     "": "",
     ChecklistItem.Answer.CONFORM: "Phù hợp",
     ChecklistItem.Answer.OBSERVATION: "Điểm lưu ý",
@@ -36,14 +36,14 @@ ANSWER_TEXT = {
     ChecklistItem.Answer.NONCONFORM: "Không phù hợp",
     ChecklistItem.Answer.NOT_APPLICABLE: "Không áp dụng",
 }
-KIND_TEXT = {
+KIND_TEXT: dict[str, str] = {
     Finding.Kind.CONFORMITY: "Phù hợp",
     Finding.Kind.OBSERVATION: "Điểm lưu ý",
     Finding.Kind.IMPROVEMENT: "Cơ hội cải tiến",
     Finding.Kind.NONCONFORMITY: "Không phù hợp",
 }
-SEVERITY_TEXT = {"": "", "major": "Nặng", "minor": "Nhẹ"}
-STATUS_TEXT = {
+SEVERITY_TEXT: dict[str, str] = {"": "", "major": "Nặng", "minor": "Nhẹ"}
+STATUS_TEXT: dict[str, str] = {
     Finding.Status.DRAFT: "Dự thảo của đoàn",
     Finding.Status.ISSUED: "Đã gửi đơn vị",
     Finding.Status.ACKNOWLEDGED: "Đơn vị đã xác nhận",

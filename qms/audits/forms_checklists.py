@@ -84,7 +84,7 @@ class AnswerForm(forms.Form):
     current = forms.ChoiceField(choices=ChecklistItem.Answer.choices, required=False)
     note = forms.CharField(required=False, max_length=5000)
     version = forms.IntegerField(min_value=1)
-    files = MultipleFileField()
+    attachments = MultipleFileField()
 
     def chosen(self) -> str:
         data = self.cleaned_data
@@ -116,7 +116,7 @@ class FindingForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The records, documents or interviews seen (required for a nonconformity)."),
     )
-    files = MultipleFileField(label=_("Evidence photos or files"))
+    attachments = MultipleFileField(label=_("Evidence photos or files"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(

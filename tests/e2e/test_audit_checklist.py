@@ -36,6 +36,7 @@ def audit(transactional_db: None, org: Any, personas: Any) -> Any:
 def test_lead_auditor_fills_the_checklist_on_a_phone(
     browser: Browser, live_server: Any, audit: Any, tmp_path: Path, shot: Any
 ) -> None:
+    expect.set_options(timeout=15_000)  # four lanes share two cores: saves can be slow
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="vi-VN")
     page = context.new_page()
     sign_in(page, live_server.url, "lead")
@@ -90,7 +91,7 @@ def test_lead_auditor_fills_the_checklist_on_a_phone(
     )
     page.select_option("#id_clause", "7.5")
     page.select_option("#id_severity", "minor")
-    page.locator("#id_files").set_input_files(str(photo))
+    page.locator("#id_attachments").set_input_files(str(photo))
     page.click("#btn-save-finding")
     expect(page.locator("h1")).to_contain_text("Phát hiện 1")
     expect(page.get_by_test_id("finding-files")).to_contain_text("so-theo-doi.png")

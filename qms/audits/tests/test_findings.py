@@ -133,7 +133,7 @@ def test_finding_form_from_a_checklist_answer_is_prefilled(
             "document": doc.pk,
             "description": "Không có sổ theo dõi",
             "evidence": "Không có sổ",
-            "files": [png_upload()],
+            "attachments": [png_upload()],
         },
     )
     assert response.status_code == 302
