@@ -95,7 +95,7 @@ class AnswerForm(forms.Form):
 
 class FindingForm(BaseForm):
     unit = UnitChoiceField(label=_("Audited unit"), queryset=OrgUnit.objects.none())
-    kind = forms.ChoiceField(label=_("Kind"), choices=Finding.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of finding"), choices=Finding.Kind.choices)
     severity = forms.ChoiceField(
         label=_("Severity (nonconformity)"),
         required=False,
