@@ -53,6 +53,8 @@ def test_lead_auditor_fills_the_checklist_on_a_phone(
         page.locator("#" + first.get_attribute("id")).get_by_test_id("card-status")
     ).to_contain_text("Đã lưu")
     expect(page.get_by_test_id("progress-count")).to_have_text("1/4")
+    bar = page.locator("#checklist-progress .progress-bar")
+    expect(bar).to_have_attribute("style", re.compile(r"width: 25%"))
 
     # 2. The connection drops: the answer waits, and goes when it is back.
     second_id = cards.nth(1).get_attribute("id")

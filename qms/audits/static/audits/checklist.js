@@ -58,9 +58,7 @@
     if (progress && oldProgress) {
       progress.removeAttribute("hx-swap-oob");
       oldProgress.replaceWith(progress);
-      progress.querySelectorAll("[data-width]").forEach(function (el) {
-        el.style.width = parseFloat(el.dataset.width) + "%";
-      });
+      sizeProgress();
     }
   }
 
@@ -126,6 +124,14 @@
       if (id && queue[id]) { delete queue[id]; showBanner(); }
     }
   });
+  // The progress bar comes back out of band: size it (CSSOM, which the CSP allows).
+  function sizeProgress() {
+    document.querySelectorAll("#checklist-progress [data-width]").forEach(function (el) {
+      el.style.width = parseFloat(el.dataset.width) + "%";
+    });
+  }
+  document.addEventListener("htmx:oobAfterSwap", sizeProgress);
+  document.addEventListener("htmx:afterSettle", sizeProgress);
   window.addEventListener("online", flush);
   window.addEventListener("beforeunload", function (event) {
     if (pending()) { event.preventDefault(); event.returnValue = ""; }
