@@ -19,11 +19,13 @@ from django.db import connection, models
 from django.utils import timezone
 
 from qms.accounts.models import User
+from qms.audits.models import Audit, Finding, Programme
 from qms.audittrail.models import LogEntry
 from qms.core.models import OrgUnit
 from qms.core.services import orgunit_create
 from qms.core.text import fold
 from qms.documents.models import Document, DocumentVersion, ExternalDocument, IssuingDecision
+from qms.nonconformities.models import CorrectiveAction, NCCounter, Nonconformity, Verification
 from qms.notifications.models import Channel, Notification, State
 from qms.objectives import rules
 from qms.objectives.models import Measurement, Objective, ObjectiveSet, Period, period_bounds
@@ -578,3 +580,211 @@ def _measurements(
             yield Measurement(
                 objective=objective, measured_on=on, value=value, entered_by=org.leader
             )
+
+
+# Internal audit and nonconformities ----------------------------------------------------
+
+AUDIT_CLAUSES = ["4.4", "5.3", "6.1", "7.1", "7.2", "7.5", "8.1", "8.2", "8.5", "9.1", "10.2"]
+FINDING_KINDS = ["conformity", "observation", "improvement", "nonconformity"]
+NC_SOURCE_KEY = "audits.finding"
+# An NC of an earlier year is closed; this year's are spread over the workflow.
+NC_STATUSES_NOW = ["open", "analysed", "planned", "in_progress", "awaiting_verification", "closed"]
+
+
+@dataclass
+class AuditPeople:
+    lead: User  # lead auditor of every audit, approves the reports
+    leader: User  # approves the programmes
+    owner: User  # owner of the NCs and their actions
+    verifier: User  # verifies them (not the owner)
+
+
+def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _nc_state(status: str, raised: datetime.date, k: int) -> dict[str, Any]:
+    """The fields of an NC in ``status`` raised on ``raised`` (the gates' invariants kept)."""
+    analysed = raised + datetime.timedelta(days=3 + k % 9)
+    fields: dict[str, Any] = {"status": status, "root_cause": "", "analysed_at": None}
+    if status != "open":
+        fields |= {
+            "root_cause": "Quy trình chưa quy định người kiểm tra hồ sơ trước khi lưu.",
+            "cause_method": "five_whys",
+            "whys": ["Hồ sơ thiếu thành phần", "Không ai kiểm tra trước khi lưu"],
+            "analysed_at": _at(analysed),
+        }
+    if status in {"planned", "in_progress", "awaiting_verification", "closed"}:
+        fields |= {"planned_at": _at(analysed + datetime.timedelta(days=2))}
+    if status == "closed":
+        closed = analysed + datetime.timedelta(days=30 + k % 40)
+        fields |= {"closed_at": _at(closed), "verified_at": _at(closed)}
+    return fields
+
+
+def audits(
+    agencies: list[OrgUnit],
+    units: dict[int, list[OrgUnit]],
+    years: list[int],
+    people: AuditPeople,
+    *,
+    findings: int = 40,
+    audits_per_programme: int = 2,
+    scale: dict[int, int] | None = None,
+) -> None:
+    """Each agency's audit programme of each year, ``audits_per_programme`` audits (three
+    units each, the lead auditor, reported), ``findings`` findings a year (× ``scale`` of
+    the agency) of every kind; every nonconformity raises an NC (numbered through
+    ``NCCounter``) with one or two corrective actions; earlier years' NCs are closed after
+    a verification by someone other than the owner, this year's spread over the states."""
+    scale = scale or {}
+    current = years[-1]
+    programmes = _bulk(
+        Programme,
+        (
+            Programme(
+                agency=agency,
+                year=y,
+                title=f"Chương trình đánh giá nội bộ năm {y}",
+                scope="Các phòng thuộc Sở",
+                clauses=AUDIT_CLAUSES,
+                start=datetime.date(y, 6, 1),
+                end=datetime.date(y, 7, 30),
+                status="approved" if y == current else "closed",
+                approved_by=people.leader,
+                approved_at=_at(datetime.date(y, 5, 20)),
+            )
+            for agency in agencies
+            for y in years
+        ),
+    )
+    audit_rows = _bulk(
+        Audit,
+        (
+            Audit(
+                programme=p,
+                agency_id=p.agency_id,
+                sequence=s + 1,
+                title=f"Đánh giá nội bộ {p.year} — cuộc {s + 1}",
+                scope="Hồ sơ, quy trình của đơn vị",
+                clauses=AUDIT_CLAUSES,
+                start_date=datetime.date(p.year, 6, 2) + datetime.timedelta(days=2 * (s % 25)),
+                end_date=datetime.date(p.year, 6, 3) + datetime.timedelta(days=2 * (s % 25)),
+                lead_auditor=people.lead,
+                status="reported",
+                report_approved_by=people.lead,
+                report_approved_at=_at(datetime.date(p.year, 7, 25)),
+                report_sent_at=_at(datetime.date(p.year, 7, 26)),
+            )
+            for p in programmes
+            for s in range(audits_per_programme * scale.get(p.agency_id, 1))
+        ),
+    )
+    audit_units: list[Any] = []
+    for audit in audit_rows:
+        pool = units[audit.agency_id]
+        picked = {pool[(audit.sequence * 3 + i) % len(pool)].pk for i in range(3)}
+        audit_units.extend(Audit.units.through(audit_id=audit.pk, orgunit_id=u) for u in picked)
+    _bulk(Audit.units.through, audit_units)
+    by_programme: dict[int, list[Audit]] = {}
+    for audit in audit_rows:
+        by_programme.setdefault(audit.programme_id, []).append(audit)
+
+    def finding_rows() -> Iterator[Finding]:
+        for p in programmes:
+            pool, rows = by_programme[p.pk], findings * scale.get(p.agency_id, 1)
+            for i in range(rows):
+                audit = pool[i % len(pool)]
+                unit_pool = units[audit.agency_id]
+                kind = FINDING_KINDS[i % 4] if i % 2 == 0 else "nonconformity"
+                yield Finding(
+                    audit=audit,
+                    agency_id=audit.agency_id,
+                    unit=unit_pool[(audit.sequence * 3 + i) % len(unit_pool)],
+                    kind=kind,
+                    severity=("major" if i % 10 == 1 else "minor")
+                    if kind == "nonconformity"
+                    else "",
+                    clause=AUDIT_CLAUSES[i % len(AUDIT_CLAUSES)],
+                    description=f"Phát hiện {i + 1} của cuộc đánh giá {audit.sequence}",
+                    evidence="Hồ sơ lưu tại đơn vị",
+                    status="issued",
+                    created_by=people.lead,
+                )
+
+    found = _bulk(Finding, finding_rows())
+    ct = ContentType.objects.get_for_model(Finding)
+    audit_year = {a.pk: p.year for p in programmes for a in by_programme[p.pk]}
+    serials: dict[tuple[int, int], int] = {}
+
+    def nc_rows() -> Iterator[Nonconformity]:
+        for k, f in enumerate(x for x in found if x.kind == "nonconformity"):
+            year = audit_year[f.audit_id]
+            key = (f.agency_id, year)
+            serials[key] = serial = serials.get(key, 0) + 1
+            raised = datetime.date(year, 6, 5) + datetime.timedelta(days=k % 50)
+            status = NC_STATUSES_NOW[k % 6] if year == current else "closed"
+            state = _nc_state(status, raised, k)
+            yield Nonconformity(
+                agency_id=f.agency_id,
+                year=year,
+                serial=serial,
+                number=f"KPH-{year}-{serial:03d}",
+                source_key=NC_SOURCE_KEY,
+                source_type=ct,
+                source_id=f.pk,
+                source_label=f"Phát hiện số {k + 1} — Đánh giá nội bộ {year}",
+                title=f"Không phù hợp điều {f.clause}",
+                description=f.description,
+                clause=f.clause,
+                unit_id=f.unit_id,
+                owner=people.owner,
+                severity=f.severity,
+                raised_by=people.lead,
+                raised_on=raised,
+                correction="Đã bổ sung hồ sơ còn thiếu.",
+                actions_total=0 if status in {"open", "analysed"} else 1 + k % 2,
+                actions_open=(1 + k % 2) if status in {"planned", "in_progress"} else 0,
+                verified_by=people.verifier if status == "closed" else None,
+                **state,
+            )
+
+    ncs = _bulk(Nonconformity, nc_rows())
+    NCCounter.objects.bulk_create(
+        [NCCounter(agency_id=a, year=y, last=n) for (a, y), n in serials.items()],
+        batch_size=1000,
+    )
+
+    def action_rows() -> Iterator[CorrectiveAction]:
+        for nc in ncs:
+            done = nc.status in {"awaiting_verification", "closed"}
+            for j in range(nc.actions_total):
+                due = nc.raised_on + datetime.timedelta(days=30 + 15 * j)
+                yield CorrectiveAction(
+                    nc=nc,
+                    description=f"Hành động khắc phục {j + 1}",
+                    owner=people.owner,
+                    unit_id=nc.unit_id,
+                    due=due,
+                    status="done" if done else "open",
+                    done_on=due - datetime.timedelta(days=3) if done else None,
+                    done_by=people.owner if done else None,
+                    result="Đã thực hiện" if done else "",
+                    created_by=people.owner,
+                )
+
+    _bulk(CorrectiveAction, action_rows())
+    _bulk(
+        Verification,
+        (
+            Verification(
+                nc=nc,
+                verified_by=people.verifier,
+                verified_on=nc.closed_at.date(),
+                effective=True,
+                note="Hành động khắc phục có hiệu lực.",
+            )
+            for nc in ncs
+            if nc.status == "closed" and nc.closed_at
+        ),
+    )

@@ -24,10 +24,11 @@ from qms.reports import nd30, xlsx
 from qms.reports.docx import render
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# Bảng kiểm tra on A4 landscape (14 287 twips wide, as the template's table).
-COLUMN_WIDTHS = (700, 1250, 6300, 1737, 4300)
+# Bảng kiểm tra on A4 portrait: 9 355 twips between the NĐ 30 margins (30 mm / 15 mm).
+COLUMN_WIDTHS = (600, 900, 4355, 1250, 2250)
+ALIGN = ("center", "center", "left", "center", "left")
 CHECKLIST_HEADERS = ("TT", "Điều khoản", "Nội dung kiểm tra", "Kết quả", "Bằng chứng / ghi chú")
-ANSWER_TEXT = {
+ANSWER_TEXT: dict[str, str] = {
     "": "",
     ChecklistItem.Answer.CONFORM: "Phù hợp",
     ChecklistItem.Answer.OBSERVATION: "Điểm lưu ý",
@@ -35,14 +36,14 @@ ANSWER_TEXT = {
     ChecklistItem.Answer.NONCONFORM: "Không phù hợp",
     ChecklistItem.Answer.NOT_APPLICABLE: "Không áp dụng",
 }
-KIND_TEXT = {
+KIND_TEXT: dict[str, str] = {
     Finding.Kind.CONFORMITY: "Phù hợp",
     Finding.Kind.OBSERVATION: "Điểm lưu ý",
     Finding.Kind.IMPROVEMENT: "Cơ hội cải tiến",
     Finding.Kind.NONCONFORMITY: "Không phù hợp",
 }
-SEVERITY_TEXT = {"": "", "major": "Nặng", "minor": "Nhẹ"}
-STATUS_TEXT = {
+SEVERITY_TEXT: dict[str, str] = {"": "", "major": "Nặng", "minor": "Nhẹ"}
+STATUS_TEXT: dict[str, str] = {
     Finding.Status.DRAFT: "Dự thảo của đoàn",
     Finding.Status.ISSUED: "Đã gửi đơn vị",
     Finding.Status.ACKNOWLEDGED: "Đơn vị đã xác nhận",
@@ -146,7 +147,7 @@ def checklist_data(audit: Audit, *, unit: OrgUnit | None = None) -> nd30.Officia
         signer_position="Trưởng đoàn đánh giá",
         signer_name=_person(lead),
         appendix_title="BẢNG KIỂM TRA",
-        appendix_subtitle=f"(Kèm theo Phiếu kiểm tra đánh giá nội bộ — {audit.title})",
+        appendix_subtitle="",
         appendix_note="Kết quả: Phù hợp / Điểm lưu ý / Cơ hội cải tiến / Không phù hợp / Không áp dụng.",
         # Columns: TT, question, clause, answer, evidence — placed as in CHECKLIST_HEADERS
         # by _prepare (the template's columns are no, content, lead, partner, timing).
@@ -171,33 +172,64 @@ def _replace_text(element: Any, old: str, new: str) -> None:
             t.text = t.text.replace(old, new)
 
 
+def _set_width(tc: Any, width: int) -> None:
+    tcw = tc.find(f"{W}tcPr/{W}tcW")
+    if tcw is not None:
+        tcw.set(f"{W}w", str(width))
+
+
+def _set_align(tc: Any, value: str) -> None:
+    for jc in tc.iter(f"{W}jc"):
+        jc.set(f"{W}val", value)
+
+
+def _one_portrait_section(body: Any) -> None:
+    """The checklist flows on A4 portrait pages: the section break before the table goes,
+    and the last section takes the first one's (portrait) page settings."""
+    last = body.find(f"{W}sectPr")
+    for p in body.iterchildren(f"{W}p"):
+        ppr = p.find(f"{W}pPr")
+        first = ppr.find(f"{W}sectPr") if ppr is not None else None
+        if first is not None and last is not None:
+            # Page size, margins, the page-number header from page 2 on: all the first's.
+            for child in list(last):
+                last.remove(child)
+            for child in first:
+                last.append(copy.deepcopy(child))
+            body.remove(p)
+            return
+
+
 def _prepare(template: DocxTemplate) -> None:
-    """Blank the number line, move the signatures under the table, add the auditee's."""
+    """Blank the number line, one portrait section, the table's columns (TT | clause |
+    question | answer | evidence) and widths, the signatures under the table with the
+    auditee's beside the lead auditor's."""
     body = template.docx.element.body
     children = list(body.iterchildren())
     header = next(c for c in children if c.tag == f"{W}tbl" and "{{ number_line }}" in c.xml)
     _replace_text(header, "{{ number_line }}", "")
     signature = next(c for c in children if c.tag == f"{W}tbl" and "{{ signer_name }}" in c.xml)
-    table = [c for c in children if c.tag == f"{W}tbl" and "{%tr for r in rows %}" in c.xml][0]
-    # Column order TT | clause | question | answer | evidence: swap the template's 2nd and
-    # 3rd cells in every row of the table (header row and the looped row).
-    for tr in table.iter(f"{W}tr"):
+    table = next(c for c in children if c.tag == f"{W}tbl" and "{%tr for r in rows %}" in c.xml)
+    _one_portrait_section(body)
+    # The template's cells are no, content, lead, partner, timing: the 3rd (the clause)
+    # moves before the 2nd (the question) in the header row and the looped row.
+    for index, tr in enumerate(table.iter(f"{W}tr")):
         cells = [tc for tc in tr.iterchildren() if tc.tag == f"{W}tc"]
-        if len(cells) == 5:
-            cells[1].addprevious(cells[2])
+        if len(cells) != 5:
+            continue
+        cells[1].addprevious(cells[2])
+        cells = [cells[0], cells[2], cells[1], cells[3], cells[4]]
+        for tc, width in zip(cells, COLUMN_WIDTHS, strict=True):
+            _set_width(tc, width)
+        if index:  # data row: question and evidence read from the left
+            for tc, align in zip(cells, ALIGN, strict=True):
+                _set_align(tc, align)
     grid = table.find(f"{W}tblGrid")
     for col, width in zip(grid.iterchildren(), COLUMN_WIDTHS, strict=False):
         col.set(f"{W}w", str(width))
-    for tr in table.iter(f"{W}tr"):
-        cells = [tc for tc in tr.iterchildren() if tc.tag == f"{W}tc"]
-        if len(cells) == 5:
-            for tc, width in zip(cells, COLUMN_WIDTHS, strict=True):
-                tcw = tc.find(f"{W}tcPr/{W}tcW")
-                if tcw is not None:
-                    tcw.set(f"{W}w", str(width))
+    table.find(f"{W}tblPr/{W}tblW").set(f"{W}w", str(sum(COLUMN_WIDTHS)))
     # The left cell (Nơi nhận) becomes the auditee's signature: a copy of the right one.
-    cells = list(signature.iter(f"{W}tc"))
-    left, right = cells[0], cells[1]
+    left, right = list(signature.iter(f"{W}tc"))[:2]
     for child in list(left):
         if child.tag != f"{W}tcPr":
             left.remove(child)
@@ -207,8 +239,20 @@ def _prepare(template: DocxTemplate) -> None:
     _replace_text(left, "signer_authority", "auditee_authority")
     _replace_text(left, "signer_position", "auditee_position")
     _replace_text(left, "signer_name", "auditee_name")
+    half = sum(COLUMN_WIDTHS) // 2
+    for col in signature.find(f"{W}tblGrid").iterchildren():
+        col.set(f"{W}w", str(half))
+    for tc in (left, right):
+        _set_width(tc, half)
+    signature.find(f"{W}tblPr/{W}tblW").set(f"{W}w", str(2 * half))
+    # Two tables side by side would be merged into one by Word: a paragraph between.
+    gap = copy.deepcopy(next(body.iterchildren(f"{W}p")))
+    for child in list(gap):
+        if child.tag != f"{W}pPr":
+            gap.remove(child)
     signature.getparent().remove(signature)
-    table.addnext(signature)
+    table.addnext(gap)
+    gap.addnext(signature)
 
 
 def checklist_docx(audit: Audit, *, unit: OrgUnit | None = None) -> bytes:
@@ -221,7 +265,7 @@ def checklist_docx(audit: Audit, *, unit: OrgUnit | None = None) -> bytes:
     context.update(
         {
             "auditee_authority": "",
-            "auditee_position": "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC ĐÁNH GIÁ",
+            "auditee_position": "ĐƠN VỊ ĐƯỢC ĐÁNH GIÁ",
             "auditee_name": _person(auditee),
         }
     )

@@ -84,7 +84,7 @@ class AnswerForm(forms.Form):
     current = forms.ChoiceField(choices=ChecklistItem.Answer.choices, required=False)
     note = forms.CharField(required=False, max_length=5000)
     version = forms.IntegerField(min_value=1)
-    files = MultipleFileField()
+    attachments = MultipleFileField()
 
     def chosen(self) -> str:
         data = self.cleaned_data
@@ -95,7 +95,7 @@ class AnswerForm(forms.Form):
 
 class FindingForm(BaseForm):
     unit = UnitChoiceField(label=_("Audited unit"), queryset=OrgUnit.objects.none())
-    kind = forms.ChoiceField(label=_("Kind"), choices=Finding.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of finding"), choices=Finding.Kind.choices)
     severity = forms.ChoiceField(
         label=_("Severity (nonconformity)"),
         required=False,
@@ -116,7 +116,7 @@ class FindingForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The records, documents or interviews seen (required for a nonconformity)."),
     )
-    files = MultipleFileField(label=_("Evidence photos or files"))
+    attachments = MultipleFileField(label=_("Evidence photos or files"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(

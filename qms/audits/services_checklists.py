@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from qms.accounts import permissions
 from qms.accounts.models import User
-from qms.audits import clauses
+from qms.audits import clauses, notifications_checklists
 from qms.audits import selectors_checklists as sel
 from qms.audits.models import Audit, ChecklistItem, Evidence, Finding, Question
 from qms.audittrail.services import logentry_create, snapshot
@@ -828,7 +828,7 @@ def finding_update(
     return finding
 
 
-def finding_issue(*, actor: User, finding: Finding) -> Finding:
+def finding_issue(*, actor: User, finding: Finding, notify: bool = True) -> Finding:
     """Issue a draft finding to its unit (the lead auditor's decision): the unit sees it
     from now on; a nonconformity raises its NC record (``nonconformities.raise_nc``,
     source ``audits.finding``) in the same transaction. Raises PermissionDenied or
@@ -860,6 +860,8 @@ def finding_issue(*, actor: User, finding: Finding) -> Finding:
         )
         if finding.kind == Finding.Kind.NONCONFORMITY:
             _raise_nc(actor, finding)
+        if notify:
+            notifications_checklists.notify_findings_issued(actor=actor, findings=[finding])
     return finding
 
 
@@ -885,12 +887,13 @@ def findings_issue(*, actor: User, audit: Audit, unit: OrgUnit | None = None) ->
     )
     if unit is not None:
         drafts = drafts.filter(unit=unit)
-    count = 0
+    issued = []
     with transaction.atomic():
         for finding in drafts.select_related("audit", "unit", "agency").order_by("id"):
-            finding_issue(actor=actor, finding=finding)
-            count += 1
-    return count
+            issued.append(finding_issue(actor=actor, finding=finding, notify=False))
+        # One message per unit for the whole batch.
+        notifications_checklists.notify_findings_issued(actor=actor, findings=issued)
+    return len(issued)
 
 
 def finding_acknowledge(*, actor: User, finding: Finding, comment: str) -> Finding:

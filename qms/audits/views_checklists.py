@@ -360,7 +360,7 @@ def checklist_answer(request: AuthedRequest, pk: int) -> HttpResponseBase:
             answer=form.chosen(),
             note=form.cleaned_data["note"],
             version=form.cleaned_data["version"],
-            files=form.cleaned_data["files"],
+            files=form.cleaned_data["attachments"],
         )
     except svc.StaleAnswer as exc:
         return _card(
@@ -523,7 +523,7 @@ def finding_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 audit=audit,
                 data=_finding_data(form),
                 checklist_item=item,
-                files=form.cleaned_data["files"],
+                files=form.cleaned_data["attachments"],
             )
         except svc.ChecklistError as exc:
             form.add_error(None, exc.message)
@@ -575,7 +575,7 @@ def finding_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 finding=finding,
                 data=_finding_data(form),
                 version=form.cleaned_data.get("version") or 0,
-                files=form.cleaned_data["files"],
+                files=form.cleaned_data["attachments"],
             )
         except svc.ChecklistError as exc:
             form.add_error(None, exc.message)

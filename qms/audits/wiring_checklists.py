@@ -3,7 +3,8 @@
 * the NC source ``audits.finding``: an issued nonconformity of an audit raises an NC
   record through ``qms.nonconformities.services.raise_nc``; the record links back to
   the finding's page;
-* the menu entry of the ISO committee's question bank.
+* the menu entry of the ISO committee's question bank;
+* the notification kind "audit findings issued to the unit".
 """
 
 from __future__ import annotations
@@ -84,5 +85,8 @@ def _register_menu() -> None:
 
 
 def register() -> None:
+    from qms.audits import notifications_checklists
+
     _register_source()
     _register_menu()
+    notifications_checklists.register()

@@ -18,6 +18,7 @@ from qms.core.numbering import number_register_external
 from qms.core.services import orgunit_create, unitalias_set
 from qms.demo import dating
 from qms.demo import seed_2022 as seed
+from qms.demo.audits_demo import load_audits
 from qms.demo.documents_demo import load_documents
 from qms.demo.objectives_demo import load_objectives, load_running_years
 from qms.objectives import services as objectives
@@ -628,6 +629,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     load_documents(units=units, users=users, plan_2022=plan, today=today)
     load_objectives(units=units, users=users, plan_2022=plan)
     load_running_years(units=units, users=users, today=today)
+    load_audits(units=units, users=users, today=today)
     labels = dict(Role.choices)
     return [
         DemoLogin(u, users[u].display_name, ", ".join(str(labels[r]) for r, _s in roles))

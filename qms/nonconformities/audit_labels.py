@@ -18,6 +18,7 @@ LABELS = {
     "nonconformities.nc.archived": gettext_lazy("archived the nonconformity"),
     "nonconformities.action.added": gettext_lazy("added a corrective action"),
     "nonconformities.action.updated": gettext_lazy("changed a corrective action"),
+    "nonconformities.action.cancelled": gettext_lazy("cancelled a corrective action"),
     "nonconformities.action.done": gettext_lazy("completed a corrective action"),
     "nonconformities.action.to_task": gettext_lazy("made the action a task of the plan"),
     "nonconformities.evidence.added": gettext_lazy("attached evidence"),

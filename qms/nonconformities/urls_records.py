@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/actions/", views.action_add, name="action_add"),
     path("<int:pk>/actions/<int:action_pk>/edit/", views.action_edit, name="action_edit"),
     path("<int:pk>/actions/<int:action_pk>/done/", views.action_done, name="action_done"),
+    path("<int:pk>/actions/<int:action_pk>/cancel/", views.action_cancel, name="action_cancel"),
     path("<int:pk>/actions/<int:action_pk>/to-task/", views.action_to_task, name="action_to_task"),
     path("<int:pk>/plan/", views.plan_confirm, name="plan_confirm"),
     path("<int:pk>/verify/", views.nc_verify, name="verify"),

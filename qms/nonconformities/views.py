@@ -176,6 +176,52 @@ def _history(nc: Nonconformity, actions: list[CorrectiveAction], verifications: 
     return LogEntry.objects.filter(q).select_related("actor", "content_type")[:200]
 
 
+def _step_forms(
+    nc: Nonconformity, steps: Steps, bound: dict[str, Any], today: Any
+) -> dict[str, Any]:
+    """The form of each step the user may take now; a refused one comes back as typed."""
+    forms_: dict[str, Any] = {}
+    if steps.edit:
+        forms_["edit_form"] = bound.get("edit_form") or forms.NCEditForm(
+            agency=nc.agency,
+            initial={
+                "title": nc.title,
+                "description": nc.description,
+                "unit": nc.unit_id,
+                "owner": nc.owner_id,
+                "clause": nc.clause,
+                "severity": nc.severity,
+                "version": nc.version,
+            },
+        )
+    if steps.correct:
+        forms_["correction_form"] = bound.get("correction_form") or forms.CorrectionForm(
+            initial={
+                "correction": nc.correction,
+                "correction_on": nc.correction_on or today,
+                "version": nc.version,
+            }
+        )
+    if steps.analyse:
+        forms_["analysis_form"] = bound.get("analysis_form") or forms.AnalysisForm(
+            initial=forms.AnalysisForm.initial_from(nc)
+        )
+    if steps.plan:
+        forms_["action_form"] = bound.get("action_form") or forms.ActionForm(
+            agency=nc.agency, initial={"unit": nc.unit_id, "version": nc.version}
+        )
+    forms_["done_action"] = bound.get("done_action")
+    if steps.verify:
+        forms_["verify_form"] = bound.get("verify_form") or forms.VerifyForm(
+            initial={"verified_on": today, "version": nc.version}
+        )
+    if steps.evidence:
+        forms_["evidence_form"] = bound.get("evidence_form") or forms.EvidenceForm()
+    if steps.archive:
+        forms_["archive_form"] = bound.get("archive_form") or forms.ArchiveForm()
+    return forms_
+
+
 def _detail(
     request: AuthedRequest, nc: Nonconformity, status: int = 200, **bound: Any
 ) -> HttpResponse:
@@ -203,6 +249,13 @@ def _detail(
         a.files = by_action.get(a.pk, [])  # type: ignore[attr-defined]
         may = steps.working and a.status == "open" and services.may_complete(request.user, a)
         a.may_complete = may  # type: ignore[attr-defined]
+        if may:
+            # One form per action, with its own ids; the one just refused keeps its input.
+            a.done_form = (  # type: ignore[attr-defined]
+                bound["done_form"]
+                if bound.get("done_action") == a.pk
+                else forms.DoneForm(auto_id=f"id_done{a.pk}_%s", initial={"done_on": today})
+            )
         a.late = a.status == "open" and a.due < today  # type: ignore[attr-defined]
     for v in verifications:
         v.files = by_verification.get(v.pk, [])  # type: ignore[attr-defined]
@@ -234,46 +287,7 @@ def _detail(
         "today": today,
         "delay_days": services.settings_for(agency).verification_delay_days,
     }
-    if steps.edit:
-        context["edit_form"] = bound.get("edit_form") or forms.NCEditForm(
-            agency=agency,
-            initial={
-                "title": nc.title,
-                "description": nc.description,
-                "unit": nc.unit_id,
-                "owner": nc.owner_id,
-                "clause": nc.clause,
-                "severity": nc.severity,
-                "version": nc.version,
-            },
-        )
-    if steps.correct:
-        context["correction_form"] = bound.get("correction_form") or forms.CorrectionForm(
-            initial={
-                "correction": nc.correction,
-                "correction_on": nc.correction_on or today,
-                "version": nc.version,
-            }
-        )
-    if steps.analyse:
-        context["analysis_form"] = bound.get("analysis_form") or forms.AnalysisForm(
-            initial=forms.AnalysisForm.initial_from(nc)
-        )
-    if steps.plan:
-        context["action_form"] = bound.get("action_form") or forms.ActionForm(
-            agency=agency, initial={"unit": nc.unit_id, "version": nc.version}
-        )
-    context["fresh_done_form"] = forms.DoneForm(initial={"done_on": today})
-    context["done_form"] = bound.get("done_form") or context["fresh_done_form"]
-    context["done_action"] = bound.get("done_action")
-    if steps.verify:
-        context["verify_form"] = bound.get("verify_form") or forms.VerifyForm(
-            initial={"verified_on": today, "version": nc.version}
-        )
-    if steps.evidence:
-        context["evidence_form"] = bound.get("evidence_form") or forms.EvidenceForm()
-    if steps.archive:
-        context["archive_form"] = bound.get("archive_form") or forms.ArchiveForm()
+    context.update(_step_forms(nc, steps, bound, today))
     context["open_card"] = bound.get("open_card", "")
     return render(request, "nonconformities/detail.html", context, status=status)
 
@@ -600,7 +614,7 @@ def action_done(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse
     nc = _nc_or_404(request, pk)
     action = _action_of(nc, action_pk)
     _must(request, services.may_complete(request.user, action))
-    form = forms.DoneForm(request.POST, request.FILES)
+    form = forms.DoneForm(request.POST, request.FILES, auto_id=f"id_done{action.pk}_%s")
     return _run(
         request,
         nc,
@@ -617,6 +631,22 @@ def action_done(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse
         "card-actions",
         done_action=action.pk,
     )
+
+
+@require_POST
+def action_cancel(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse:
+    nc = _nc_or_404(request, pk)
+    action = _action_of(nc, action_pk)
+    _analyst(request, nc)
+    try:
+        services.action_cancel(
+            actor=request.user, action=action, reason=request.POST.get("reason", "")
+        )
+    except services.NCError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Corrective action cancelled."))
+    return _back(nc, "card-actions")
 
 
 @require_POST

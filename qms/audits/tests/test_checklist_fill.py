@@ -148,10 +148,10 @@ def test_the_note_alone_is_saved_with_the_answer_kept(audit: Any, personas: Any)
 def test_an_evidence_photo_is_attached_once(audit: Any, personas: Any) -> None:
     item = audit.checklist.order_by("position").first()
     client = client_for(personas["lead"])
-    response = _answer(client, item, "conform", files=png_upload())
+    response = _answer(client, item, "conform", attachments=png_upload())
     assert response.status_code == 200
     assert "anh-bang-chung.png" in response.content.decode()
-    _answer(client, item, "conform", version=1, files=png_upload())  # retried save
+    _answer(client, item, "conform", version=1, attachments=png_upload())  # retried save
     evidence = Evidence.objects.get(checklist_item=item)
     assert (evidence.file_type, evidence.uploaded_by) == ("image/png", personas["lead"])
     download = client.get(reverse("audits:evidence_download", args=[evidence.pk]))
@@ -162,7 +162,7 @@ def test_an_evidence_photo_is_attached_once(audit: Any, personas: Any) -> None:
 
 def test_a_fake_image_is_refused_by_the_upload_checks(audit: Any, personas: Any) -> None:
     item = audit.checklist.order_by("position").first()
-    response = _answer(client_for(personas["lead"]), item, "conform", files=fake_upload())
+    response = _answer(client_for(personas["lead"]), item, "conform", attachments=fake_upload())
     assert response.status_code == 200
     assert 'data-testid="card-error"' in response.content.decode()
     item.refresh_from_db()

@@ -133,7 +133,7 @@ def test_finding_form_from_a_checklist_answer_is_prefilled(
             "document": doc.pk,
             "description": "Không có sổ theo dõi",
             "evidence": "Không có sổ",
-            "files": [png_upload()],
+            "attachments": [png_upload()],
         },
     )
     assert response.status_code == 302
@@ -319,3 +319,24 @@ def test_checklist_item_of_another_audit_is_refused(audit: Any, personas: Any, o
         svc.record_finding(
             actor=personas["lead"], audit=audit, data=nc_data(org), checklist_item=foreign
         )
+
+
+def test_the_unit_head_is_told_of_issued_findings_never_of_drafts(
+    audit: Any, personas: Any, org: Any
+) -> None:
+    from qms.notifications.models import Channel, Notification
+
+    f = svc.record_finding(actor=personas["lead"], audit=audit, data=nc_data(org))
+    assert not Notification.objects.filter(kind="audit_findings_issued").exists()
+    svc.finding_issue(actor=personas["lead"], finding=f)
+    told = Notification.objects.filter(kind="audit_findings_issued", channel=Channel.IN_APP)
+    assert set(told.values_list("recipient_id", flat=True)) == {personas["head_a"].pk}
+    # The batch: one message per unit.
+    svc.record_finding(actor=personas["lead"], audit=audit, data=nc_data(org, description="Một"))
+    svc.record_finding(actor=personas["lead"], audit=audit, data=nc_data(org, description="Hai"))
+    svc.record_finding(
+        actor=personas["lead"], audit=audit, data=nc_data(org, unit=org.div_b, description="Ba")
+    )
+    assert svc.findings_issue(actor=personas["lead"], audit=audit) == 3
+    assert told.count() == 3  # the first one, then one for A and one for B
+    assert told.filter(recipient=personas["head_b"]).count() == 1

@@ -247,3 +247,42 @@ def test_settings_page(org, personas):
     assert r.status_code == 302
     assert services.settings_for(org.agency).verification_delay_days == 14
     assert login(personas["head_a"]).get(reverse("nonconformities:settings")).status_code == 403
+
+
+def test_detail_query_count_is_flat_in_actions(make_nc, org, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(nc) -> int:
+        c = login(personas["head_a"])
+        c.get(reverse("nonconformities:detail", args=[nc.pk]))
+        with CaptureQueriesContext(connection) as q:
+            r = c.get(reverse("nonconformities:detail", args=[nc.pk]))
+        assert r.status_code == 200
+        return len(q)
+
+    one = make_nc(owner=personas["head_a"])
+    analyse(one, personas["head_a"])
+    add_action(one, personas["head_a"], personas["staff_a"], org.div_a)
+    services.plan_confirm(actor=personas["head_a"], nc=one)
+    many = make_nc(owner=personas["head_a"])
+    analyse(many, personas["head_a"])
+    for _ in range(6):
+        add_action(many, personas["head_a"], personas["staff_a"], org.div_a)
+    services.plan_confirm(actor=personas["head_a"], nc=many)
+    for action in list(many.actions.all())[:3]:
+        services.action_done(actor=personas["staff_a"], action=action, result="Xong")
+    assert count(many) == count(one)
+
+
+def test_one_done_form_per_action_with_its_own_ids(make_nc, org, personas):
+    nc = make_nc(owner=personas["head_a"])
+    analyse(nc, personas["head_a"])
+    a = add_action(nc, personas["head_a"], personas["staff_a"], org.div_a)
+    b = add_action(nc, personas["head_a"], personas["staff_a"], org.div_a)
+    services.plan_confirm(actor=personas["head_a"], nc=nc)
+    c = login(personas["staff_a"])
+    r = c.post(reverse("nonconformities:action_done", args=[nc.pk, b.pk]), {"result": ""})
+    body = r.content.decode()
+    assert r.status_code == 400
+    assert f'id="id_done{a.pk}_result"' in body and f'id="id_done{b.pk}_result"' in body

@@ -79,6 +79,7 @@ MATRIX: list[tuple[str, str, str | None, dict[str, int]]] = [
     ("action_edit", "post", "action", ANALYSTS_400),
     ("action_done", "post", "action", only({"head_a": 400, "iso_office": 400, "staff_a": 400})),
     ("action_to_task", "post", "action", only({"iso_office": 302})),
+    ("action_cancel", "post", "action", only({"head_a": 302, "iso_office": 302})),
     ("plan_confirm", "post", "open", only({"head_a": 302, "iso_office": 302})),
     ("verify", "post", "awaiting", only({"iso_office": 400, "auditor": 400, "leader": 400})),
     (

@@ -18,7 +18,7 @@
     if (!banner) { return; }
     var n = pending();
     var text = banner.querySelector("[data-offline-text]");
-    if (text) { text.textContent = text.dataset.offlineText.replace("%(n)s", String(n)); }
+    if (text) { text.textContent = text.dataset.offlineText.replace("{n}", String(n)); }
     banner.classList.toggle("d-none", n === 0);
   }
 
@@ -58,9 +58,7 @@
     if (progress && oldProgress) {
       progress.removeAttribute("hx-swap-oob");
       oldProgress.replaceWith(progress);
-      progress.querySelectorAll("[data-width]").forEach(function (el) {
-        el.style.width = parseFloat(el.dataset.width) + "%";
-      });
+      sizeProgress();
     }
   }
 
@@ -126,6 +124,14 @@
       if (id && queue[id]) { delete queue[id]; showBanner(); }
     }
   });
+  // The progress bar comes back out of band: size it (CSSOM, which the CSP allows).
+  function sizeProgress() {
+    document.querySelectorAll("#checklist-progress [data-width]").forEach(function (el) {
+      el.style.width = parseFloat(el.dataset.width) + "%";
+    });
+  }
+  document.addEventListener("htmx:oobAfterSwap", sizeProgress);
+  document.addEventListener("htmx:afterSettle", sizeProgress);
   window.addEventListener("online", flush);
   window.addEventListener("beforeunload", function (event) {
     if (pending()) { event.preventDefault(); event.returnValue = ""; }
