@@ -434,9 +434,14 @@ DONE_2022: dict[int, tuple[str, datetime.date, str]] = {
     6: (
         "danhgia",
         datetime.date(2022, 7, 29),
-        "Đã đánh giá nội bộ 9/9 phòng; phát hiện 4 điểm không phù hợp.",
+        "Đã đánh giá nội bộ theo chương trình; phát hiện 3 điểm không phù hợp.",
     ),
-    7: ("thukyiso", datetime.date(2022, 9, 20), "Các phòng đã khắc phục 4/4 điểm không phù hợp."),
+    7: (
+        "thukyiso",
+        datetime.date(2022, 9, 20),
+        "Đã khắc phục và đánh giá hiệu lực 2/3 điểm không phù hợp; còn 1 điểm của Phòng TCCB "
+        "chưa khắc phục xong, tiếp tục theo dõi.",
+    ),
     8: (
         "thukyiso",
         datetime.date(2022, 9, 28),

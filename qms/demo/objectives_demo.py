@@ -560,8 +560,8 @@ MILESTONES: dict[str, list[tuple[datetime.date, Decimal, str]]] = {
     "so.nc": [
         (
             DAY(2022, 7, 29),
-            D(4),
-            "Đánh giá nội bộ 9/9 phòng (06–07/2022): 04 điểm không phù hợp, không lặp lại điểm "
+            D(3),
+            "Đánh giá nội bộ (06–07/2022): 03 điểm không phù hợp, không lặp lại điểm "
             "của năm trước.",
         )
     ],
