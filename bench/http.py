@@ -15,7 +15,8 @@ bench/results/.
 
 1x is the plan bench's province (200 agencies, 18,190 tasks, 100,000 log entries), the
 document bench's documents (100 agencies x 200 documents x 4 versions) and the objectives
-bench's objectives (200 agencies x 15 units x 8 objectives x 3 years x 12 measurements);
+bench's objectives (200 agencies x 15 units x 8 objectives x 3 years x 12 measurements) and
+the audits bench's programmes (200 agencies x 3 years x 2 audits x 40 findings, with their NCs);
 ``--scale N`` multiplies the agencies and the log entries (the rows per agency stay).
 """
 
@@ -150,6 +151,9 @@ def seed(scale: Scale) -> None:
     year = services.current_year(a0, timezone.localdate())
     with transaction.atomic():
         seeding.objectives(seeding.Org(agencies, units, leader), list(range(year - 2, year + 1)))
+    with transaction.atomic():
+        people = seeding.AuditPeople(lead=iso, leader=leader, owner=head, verifier=leader)
+        seeding.audits(agencies, units, list(range(year - 2, year + 1)), people, findings=40)
     seeding.analyze()
 
 
@@ -170,8 +174,10 @@ def pages() -> list[Page]:
     from django.utils import timezone
 
     from qms.accounts.models import User
+    from qms.audits.models import Audit, Programme
     from qms.core.models import OrgUnit
     from qms.documents.models import Document
+    from qms.nonconformities.models import Nonconformity
     from qms.objectives import services
     from qms.objectives.models import ObjectiveSet
     from qms.planning.models import Plan
@@ -184,6 +190,17 @@ def pages() -> list[Page]:
     leader = User.objects.get(username="leader")
     year = services.current_year(a0, timezone.localdate())
     unit_set = ObjectiveSet.objects.get(unit__code="A0-D1", period__start__year=year)
+    today = timezone.localdate()
+    programme = Programme.objects.get(agency=a0, year=today.year)
+    audit = Audit.objects.filter(programme=programme).order_by("sequence").first()
+    assert audit is not None  # noqa: S101 - seeded
+    nc = (
+        Nonconformity.objects.filter(agency=a0, year=today.year, actions_total__gt=0)
+        .order_by("pk")
+        .first()
+    )
+    assert nc is not None  # noqa: S101 - seeded
+    of_year = f"agency={a0.pk}&year={today.year}"
     agency_set = ObjectiveSet.objects.get(unit=a0, period__start__year=year)
     adm, bench_adm = "/django-admin", "/_bench-admin"
     of_a0 = f"agency__id__exact={a0.pk}"
@@ -212,6 +229,12 @@ def pages() -> list[Page]:
         Page("objectives matrix", f"/objectives/matrix/?agency={a0.pk}&year={year}", "leader"),
         Page("objective set (unit)", f"/objectives/sets/{unit_set.pk}/", "leader"),
         Page("objective set (agency)", f"/objectives/sets/{agency_set.pk}/", "leader"),
+        Page("NC list", f"/nonconformities/?{of_year}", "iso", "admin: nonconformities"),
+        Page("NC page", f"/nonconformities/{nc.pk}/", "iso"),
+        Page("NC analytics", f"/nonconformities/analytics/?{of_year}", "leader"),
+        Page("audit programme", f"/audits/programmes/{programme.pk}/", "leader"),
+        Page("audit page", f"/audits/{audit.pk}/", "iso"),
+        Page("audit findings", f"/audits/{audit.pk}/findings/", "iso", "admin: findings"),
         Page("admin: plans", f"{adm}/planning/plan/?{of_a0}", "admin", is_admin=True),
         Page(
             "admin: tasks",
@@ -233,6 +256,18 @@ def pages() -> list[Page]:
         Page(
             "admin: external documents",
             f"{bench_adm}/documents/externaldocument/?{of_a0}",
+            "admin",
+            is_admin=True,
+        ),
+        Page(
+            "admin: nonconformities",
+            f"{bench_adm}/nonconformities/nonconformity/?{of_a0}&year__exact={today.year}",
+            "admin",
+            is_admin=True,
+        ),
+        Page(
+            "admin: findings",
+            f"{bench_adm}/audits/finding/?audit__id__exact={audit.pk}",
             "admin",
             is_admin=True,
         ),

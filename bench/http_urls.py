@@ -1,7 +1,7 @@
 """bench.urls (the application and the floor page) plus a bench-only admin site with the
-changelists eISO's admin does not register (documents, external documents, notifications),
-so every list page of bench/http.py has an admin changelist over the same rows to compare
-with. Superusers only, read-only, never in the application's URLs."""
+changelists eISO's admin does not register (documents, external documents, notifications,
+nonconformities, audit findings), so every list page of bench/http.py has an admin
+changelist over the same rows to compare with. Superusers only, read-only, never in the application's URLs."""
 
 from typing import Any
 
@@ -11,7 +11,9 @@ from django.urls import path
 
 from bench.urls import urlpatterns as floor_urlpatterns
 from qms.core.admin_base import ReadOnlyAdmin
+from qms.audits.models import Finding
 from qms.documents.models import Document, ExternalDocument
+from qms.nonconformities.models import Nonconformity
 from qms.notifications.models import Notification
 
 site = admin.AdminSite(name="bench_admin")
@@ -35,6 +37,16 @@ class ExternalDocumentAdmin(BenchAdmin):
 @admin.register(Notification, site=site)
 class NotificationAdmin(BenchAdmin):
     list_display = ("created_at", "subject", "kind", "read_at")
+
+
+@admin.register(Nonconformity, site=site)
+class NonconformityAdmin(BenchAdmin):
+    list_display = ("number", "title", "unit", "severity", "status", "raised_on")
+
+
+@admin.register(Finding, site=site)
+class FindingAdmin(BenchAdmin):
+    list_display = ("description", "kind", "severity", "clause", "unit", "status")
 
 
 urlpatterns = [*floor_urlpatterns, path("_bench-admin/", site.urls)]
