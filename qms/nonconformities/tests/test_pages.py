@@ -286,3 +286,17 @@ def test_one_done_form_per_action_with_its_own_ids(make_nc, org, personas):
     body = r.content.decode()
     assert r.status_code == 400
     assert f'id="id_done{a.pk}_result"' in body and f'id="id_done{b.pk}_result"' in body
+
+
+def test_my_open_actions_on_my_tasks(make_nc, org, personas):
+    nc = make_nc(owner=personas["head_a"])
+    analyse(nc, personas["head_a"])
+    action = add_action(nc, personas["head_a"], personas["staff_a"], org.div_a)
+    services.plan_confirm(actor=personas["head_a"], nc=nc)
+    body = login(personas["staff_a"]).get(reverse("planning:my_tasks")).content.decode()
+    assert 'id="my-corrective-actions"' in body and f"#action-{action.pk}" in body
+    body = login(personas["head_b"]).get(reverse("planning:my_tasks")).content.decode()
+    assert 'id="my-corrective-actions"' not in body
+    services.action_done(actor=personas["staff_a"], action=action, result="Xong")
+    body = login(personas["staff_a"]).get(reverse("planning:my_tasks")).content.decode()
+    assert 'id="my-corrective-actions"' not in body
