@@ -47,6 +47,15 @@ class NonconformitiesConfig(AppConfig):
                 nc_panels.document_panel,
             )
         )
+        panels.register(
+            Panel(
+                "nonconformities.my_actions",
+                planning_slots.MY_TASKS,
+                "nonconformities/partials/_my_actions.html",
+                nc_panels.my_actions,
+                order=60,
+            )
+        )
         menu.register(
             menu.MenuItem(
                 "nonconformities.list",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from qms.accounts import permissions
 from qms.documents.models import Document
@@ -75,3 +76,13 @@ def objective_set_panel(request: HttpRequest, objective_set: ObjectiveSet) -> di
     if not items:
         return None
     return {"items": items, "panel_id": "nc-panel-objectives"}
+
+
+def my_actions(request: HttpRequest, agency: Any) -> dict[str, Any] | None:
+    """On "My tasks": the user's own open corrective actions, nearest deadline first."""
+    if not request.user.is_authenticated:
+        return None
+    actions = list(selectors.open_actions_of(request.user)[:20])  # type: ignore[arg-type]
+    if not actions:
+        return None
+    return {"my_actions": actions, "today": timezone.localdate()}

@@ -286,3 +286,59 @@ def test_one_done_form_per_action_with_its_own_ids(make_nc, org, personas):
     body = r.content.decode()
     assert r.status_code == 400
     assert f'id="id_done{a.pk}_result"' in body and f'id="id_done{b.pk}_result"' in body
+
+
+def test_my_open_actions_on_my_tasks(make_nc, org, personas):
+    nc = make_nc(owner=personas["head_a"])
+    analyse(nc, personas["head_a"])
+    action = add_action(nc, personas["head_a"], personas["staff_a"], org.div_a)
+    services.plan_confirm(actor=personas["head_a"], nc=nc)
+    body = login(personas["staff_a"]).get(reverse("planning:my_tasks")).content.decode()
+    assert 'id="my-corrective-actions"' in body and f"#action-{action.pk}" in body
+    body = login(personas["head_b"]).get(reverse("planning:my_tasks")).content.decode()
+    assert 'id="my-corrective-actions"' not in body
+    services.action_done(actor=personas["staff_a"], action=action, result="Xong")
+    body = login(personas["staff_a"]).get(reverse("planning:my_tasks")).content.decode()
+    assert 'id="my-corrective-actions"' not in body
+
+
+def test_archived_leave_the_list_but_stay_readable(make_nc, personas):
+    nc = make_nc()
+    services.nc_archive(actor=personas["iso_office"], nc=nc, reason="Trùng")
+    c = login(personas["iso_office"])
+    assert f'id="nc-{nc.pk}"' not in c.get(reverse("nonconformities:list")).content.decode()
+    body = c.get(reverse("nonconformities:list"), {"archived": "on"}).content.decode()
+    assert f'id="nc-{nc.pk}"' in body
+    body = c.get(reverse("nonconformities:detail", args=[nc.pk])).content.decode()
+    assert 'id="archived-badge"' in body and 'id="analysis-form"' not in body
+
+
+def test_edit_the_nc_through_its_page(make_nc, org, personas):
+    nc = make_nc()
+    head = login(personas["head_a"])
+    r = head.post(
+        reverse("nonconformities:edit", args=[nc.pk]),
+        {
+            "title": "Tiêu đề đã sửa",
+            "description": "Mô tả đã sửa",
+            "unit": org.div_a.pk,
+            "owner": personas["head_a"].pk,
+            "clause": "7.5.3",
+            "severity": "major",
+            "version": nc.version,
+        },
+    )
+    assert r.status_code == 302
+    nc.refresh_from_db()
+    assert (nc.title, nc.owner, nc.severity) == ("Tiêu đề đã sửa", personas["head_a"], "major")
+    r = head.post(
+        reverse("nonconformities:edit", args=[nc.pk]),
+        {
+            "title": "Cũ",
+            "description": "x",
+            "unit": org.div_a.pk,
+            "severity": "minor",
+            "version": 1,
+        },
+    )
+    assert r.status_code == 400 and 'value="Cũ"' in r.content.decode()
