@@ -717,8 +717,12 @@ def evidence_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         svc.evidence_archive(actor=request.user, evidence=evidence)
     except svc.ChecklistError as exc:
+        if htmx_partial(request) and evidence.checklist_item is not None:
+            return _card(request, evidence.checklist_item, error=exc.message)
         messages.error(request, exc.message)
     else:
+        if htmx_partial(request) and evidence.checklist_item is not None:
+            return _card(request, evidence.checklist_item, message=_("The file was removed."))
         messages.success(request, _("The file was removed."))
     if evidence.finding_id:
         return redirect("audits:finding_detail", pk=evidence.finding_id)
