@@ -41,3 +41,8 @@ def dashboard_card(request: HttpRequest, agency: OrgUnit | None) -> dict[str, An
     """The agency's document control at a glance: in force, reviews overdue, unaligned."""
     summary = selectors.review_summary(request.user, timezone.localdate(), agency)  # type: ignore[arg-type]
     return {"doc_summary": summary}
+
+
+# Slots of documents' pages that other areas fill (``{% panels DOCUMENT_DETAIL document %}``).
+# Right column of a document's page; the panel gets the document.
+DOCUMENT_DETAIL = "documents.document_detail"

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NonconformitiesConfig(AppConfig):
@@ -9,14 +10,56 @@ class NonconformitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from qms.accounts import permissions
-        from qms.core import menu
-        from qms.nonconformities import notifications
+        from qms.core import menu, panels, periodic
+        from qms.core.panels import Panel
+        from qms.documents import panels as document_slots
+        from qms.nonconformities import audit_labels, foundation_sources, jobs, notifications
+        from qms.nonconformities import panels as nc_panels
+        from qms.objectives import panels as objective_slots
+        from qms.planning import panels as planning_slots
 
         notifications.register()
+        audit_labels.register()
+        foundation_sources.register()
+        periodic.register("nonconformities.actions", jobs.remind_actions)
+        panels.register(
+            Panel(
+                "nonconformities.task",
+                planning_slots.TASK_DETAIL,
+                nc_panels.TEMPLATE,
+                nc_panels.task_panel,
+                order=30,
+            )
+        )
+        panels.register(
+            Panel(
+                "nonconformities.objectives",
+                objective_slots.SET_DETAIL,
+                nc_panels.TEMPLATE,
+                nc_panels.objective_set_panel,
+            )
+        )
+        panels.register(
+            Panel(
+                "nonconformities.document",
+                document_slots.DOCUMENT_DETAIL,
+                nc_panels.TEMPLATE,
+                nc_panels.document_panel,
+            )
+        )
+        panels.register(
+            Panel(
+                "nonconformities.my_actions",
+                planning_slots.MY_TASKS,
+                "nonconformities/partials/_my_actions.html",
+                nc_panels.my_actions,
+                order=60,
+            )
+        )
         menu.register(
             menu.MenuItem(
                 "nonconformities.list",
-                _("Nonconformities and corrective action"),
+                pgettext_lazy("menu", "Nonconformities and corrective action"),
                 "nonconformities:list",
                 "bi-exclamation-octagon",
                 "planning",

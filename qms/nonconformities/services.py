@@ -179,7 +179,7 @@ def _log(
 
 def _lock(nc: Nonconformity, loaded_version: int | None = None) -> Nonconformity:
     locked = (
-        Nonconformity.objects.select_for_update()
+        Nonconformity.objects.select_for_update(of=("self",))
         .select_related("unit", "agency", "owner")
         .get(pk=nc.pk)
     )
@@ -591,7 +591,7 @@ def action_update(
     """Change an open action (description, owner, unit, deadline)."""
     with transaction.atomic():
         nc = _lock(action.nc)
-        action = CorrectiveAction.objects.select_for_update().get(pk=action.pk, nc=nc)
+        action = CorrectiveAction.objects.select_for_update(of=("self",)).get(pk=action.pk, nc=nc)
         if loaded_version is not None and action.version != loaded_version:
             raise StaleEdit(
                 _(
@@ -679,7 +679,7 @@ def action_done(
     with transaction.atomic():
         nc = _lock(action.nc)
         action = (
-            CorrectiveAction.objects.select_for_update()
+            CorrectiveAction.objects.select_for_update(of=("self",))
             .select_related("unit")
             .get(pk=action.pk, nc=nc)
         )
@@ -725,6 +725,70 @@ def action_done(
     return action
 
 
+def _round_actions(nc: Nonconformity) -> Any:
+    """The actions of the current round: those added since the last verification (a
+    reopened NC keeps its earlier, done actions in its history)."""
+    last = nc.verifications.order_by("-pk").values_list("created_at", flat=True).first()
+    qs = nc.actions.all()
+    return qs.filter(created_at__gt=last) if last else qs
+
+
+def action_cancel(*, actor: User, action: CorrectiveAction, reason: str) -> CorrectiveAction:
+    """Cancel an open action planned by mistake (it stays in the record, cancelled). The
+    plan keeps at least one action: the last one of the round is not cancelled unless
+    another is done, and then the NC awaits verification."""
+    if not reason.strip():
+        raise NCError(_("Say why the action is cancelled."))
+    with transaction.atomic():
+        nc = _lock(action.nc)
+        action = CorrectiveAction.objects.select_for_update(of=("self",)).get(pk=action.pk, nc=nc)
+        _require(
+            actor,
+            "nonconformities.analyse",
+            nc.unit,
+            _("You may not plan the actions of this nonconformity."),
+        )
+        if nc.status not in ACTION_STATES:
+            raise NCError(_("A nonconformity awaiting verification or closed no longer changes."))
+        if action.status != A.OPEN:
+            raise NCError(_("Only an open action can be cancelled."))
+        if action.plan_task_id is not None:
+            raise NCError(
+                _("This action is followed as a task of the yearly plan: change the task.")
+            )
+        round_actions = _round_actions(nc).exclude(pk=action.pk)
+        others_open = round_actions.filter(status=A.OPEN).exists()
+        done_on = round_actions.filter(status=A.DONE).aggregate(d=Max("done_on"))["d"]
+        if nc.status != S.ANALYSED and not others_open and done_on is None:
+            raise NCError(
+                _("This is the only action of the plan: add another one before cancelling it.")
+            )
+        before_action = snapshot(action, ACTION_FIELDS)
+        before = snapshot(nc, NC_FIELDS)
+        action.status = A.CANCELLED
+        action.result = reason.strip()
+        action.version += 1
+        action.save()
+        nc.actions_open -= 1
+        if nc.status != S.ANALYSED and nc.actions_open == 0:
+            nc.status = S.AWAITING_VERIFICATION
+            nc.actions_done_on = done_on
+        _save(nc)
+        _log(
+            actor,
+            "nonconformities.action.cancelled",
+            action,
+            nc.unit,
+            before_action,
+            fields=ACTION_FIELDS,
+            note=reason.strip(),
+        )
+        _log(actor, "nonconformities.nc.actions_changed", nc, nc.unit, before)
+        if nc.status == S.AWAITING_VERIFICATION:
+            notifications.notify_awaiting_verification(actor=actor, nc=nc)
+    return action
+
+
 def action_to_task(*, actor: User, action: CorrectiveAction) -> PlanTask:
     """Follow an open action as a task of the agency's issued plan of its deadline's year
     (led by the action's unit, due on its deadline). Needs ``planning.edit_plan`` on the
@@ -735,7 +799,7 @@ def action_to_task(*, actor: User, action: CorrectiveAction) -> PlanTask:
     with transaction.atomic():
         nc = _lock(action.nc)
         action = (
-            CorrectiveAction.objects.select_for_update()
+            CorrectiveAction.objects.select_for_update(of=("self",))
             .select_related("unit")
             .get(pk=action.pk, nc=nc)
         )
@@ -764,7 +828,7 @@ def action_to_task(*, actor: User, action: CorrectiveAction) -> PlanTask:
                 _("There is no issued yearly plan for %(year)d to add the task to.")
                 % {"year": action.due.year}
             )
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
         last = plan.tasks.aggregate(n=Max("number"))["n"] or 0
         before = snapshot(action, ACTION_FIELDS)
         try:
@@ -962,7 +1026,9 @@ def settings_save(*, actor: User, agency: OrgUnit, verification_delay_days: int)
     if not 0 <= verification_delay_days <= 365:
         raise NCError(_("The delay must be between 0 and 365 days."))
     with transaction.atomic():
-        obj, _created = NCSettings.objects.select_for_update().get_or_create(agency=agency)
+        obj, _created = NCSettings.objects.select_for_update(of=("self",)).get_or_create(
+            agency=agency
+        )
         before = snapshot(obj, ["verification_delay_days"])
         if _created:
             before = {}

@@ -37,3 +37,8 @@ def policy_card(request: HttpRequest, agency: OrgUnit | None) -> dict[str, Any] 
     """The agency's quality policy in force, if one is approved."""
     policy = selectors.policy_in_force(agency)
     return {"policy": policy} if policy else None
+
+
+# Slots of objectives' pages that other areas fill (``{% panels SET_DETAIL set %}``).
+# Below the objectives table of a set's page; the panel gets the set.
+SET_DETAIL = "objectives.set_detail"

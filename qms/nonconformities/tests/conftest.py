@@ -10,6 +10,7 @@ import pytest
 
 from qms.nonconformities import services
 from qms.nonconformities.models import Nonconformity
+from qms.planning.tests.conftest import make_task  # noqa: F401 - a fixture of the source tests
 
 D = datetime.date
 

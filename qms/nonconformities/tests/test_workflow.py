@@ -311,3 +311,49 @@ def test_every_change_is_in_the_audit_trail(planned, personas):
     } <= actions
     planned_entry = LogEntry.objects.get(action="nonconformities.nc.planned")
     assert planned_entry.changes["status"] == ["analysed", "planned"]
+
+
+def test_an_action_becomes_a_task_of_the_issued_plan(make_task, make_nc, org, personas):
+    task = make_task("Tháng 3/2026", year=2026)
+    plan = task.plan
+    nc = make_nc(raised_on=D(2026, 1, 5))
+    analyse(nc, personas["head_a"])
+    action = add_action(nc, personas["head_a"], personas["staff_a"], org.div_a, days=60)
+    with pytest.raises(services.NCError, match="yearly plan may add"):
+        services.action_to_task(actor=personas["head_a"], action=action)
+    new = services.action_to_task(actor=personas["iso_office"], action=action)
+    action.refresh_from_db()
+    assert action.plan_task == new and new.plan == plan and new.due_date == action.due
+    assert list(new.lead_units.all()) == [org.div_a] and new.number == 2
+    with pytest.raises(services.NCError, match="already"):
+        services.action_to_task(actor=personas["iso_office"], action=action)
+    with pytest.raises(services.NCError, match="task of the yearly plan"):
+        services.action_update(
+            actor=personas["head_a"],
+            action=action,
+            data=services.ActionInput("Mới", personas["staff_a"], org.div_a, action.due),
+        )
+    late = add_action(nc, personas["head_a"], personas["staff_a"], org.div_a, days=800)
+    with pytest.raises(services.NCError, match="no issued yearly plan"):
+        services.action_to_task(actor=personas["iso_office"], action=late)
+
+
+def test_cancel_an_action(planned, org, personas):
+    nc = planned
+    only = nc.actions.get()
+    with pytest.raises(services.NCError, match="only action"):
+        services.action_cancel(actor=personas["head_a"], action=only, reason="Nhầm")
+    with pytest.raises(services.NCError, match="why"):
+        services.action_cancel(actor=personas["head_a"], action=only, reason="")
+    second = add_action(nc, personas["head_a"], personas["head_b"], org.div_b)
+    services.action_done(actor=personas["staff_a"], action=only, result="Xong")
+    with pytest.raises(services.NCError, match="may not"):
+        services.action_cancel(actor=personas["staff_a"], action=second, reason="Nhầm")
+    services.action_cancel(actor=personas["head_a"], action=second, reason="Trùng với hành động 1")
+    nc.refresh_from_db()
+    second.refresh_from_db()
+    assert second.status == "cancelled" and second.result == "Trùng với hành động 1"
+    assert nc.status == S.AWAITING_VERIFICATION and nc.actions_open == 0
+    assert nc.actions_done_on == timezone.localdate()
+    with pytest.raises(services.NCError):
+        services.action_cancel(actor=personas["head_a"], action=only, reason="x")

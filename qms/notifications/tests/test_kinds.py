@@ -15,7 +15,10 @@ def test_the_apps_register_their_kinds_in_installed_apps_order() -> None:
     assert values[-1] == "digest"  # the only kind the notifications app owns
     switchable = [k.value for k in kinds.switchable()]
     assert "digest" not in switchable and "weekly_summary" not in switchable
-    assert switchable[0] == "task_assigned" and switchable[-1] == "doc_review_due"
+    assert switchable[0] == "task_assigned"
+    # planning's, then documents', then the nonconformities' (INSTALLED_APPS order)
+    assert switchable.index("doc_review_due") < switchable.index("nc_raised")
+    assert switchable[-1] == "nc_action_overdue"
 
 
 def test_model_fields_read_the_registry() -> None:
