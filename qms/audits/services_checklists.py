@@ -936,6 +936,7 @@ def finding_acknowledge(*, actor: User, finding: Finding, comment: str) -> Findi
             unit=finding.unit,
             before=before,
         )
+        notifications_checklists.notify_finding_acknowledged(actor=actor, finding=finding)
     return finding
 
 
