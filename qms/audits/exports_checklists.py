@@ -27,7 +27,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Bảng kiểm tra on A4 portrait: 9 355 twips between the NĐ 30 margins (30 mm / 15 mm).
 COLUMN_WIDTHS = (600, 900, 4355, 1250, 2250)
 ALIGN = ("center", "center", "left", "center", "left")
-CHECKLIST_HEADERS = ("TT", "Điều khoản", "Nội dung kiểm tra", "Kết quả", "Bằng chứng / ghi chú")
 ANSWER_TEXT: dict[str, str] = {
     "": "",
     ChecklistItem.Answer.CONFORM: "Phù hợp",
@@ -149,8 +148,8 @@ def checklist_data(audit: Audit, *, unit: OrgUnit | None = None) -> nd30.Officia
         appendix_title="BẢNG KIỂM TRA",
         appendix_subtitle="",
         appendix_note="Kết quả: Phù hợp / Điểm lưu ý / Cơ hội cải tiến / Không phù hợp / Không áp dụng.",
-        # Columns: TT, question, clause, answer, evidence — placed as in CHECKLIST_HEADERS
-        # by _prepare (the template's columns are no, content, lead, partner, timing).
+        # Columns: TT, question, clause, answer, evidence — shown as TT, clause, question,
+        # answer, evidence by _prepare (the template's columns: no, content, lead, partner, timing).
         appendix_headers=(
             "TT",
             "Nội dung kiểm tra",

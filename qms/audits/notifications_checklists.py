@@ -18,6 +18,10 @@ from qms.notifications.services import Directory, notify
 
 class Kind(models.TextChoices):
     FINDINGS_ISSUED = "audit_findings_issued", gettext_lazy("Audit findings issued to the unit")
+    FINDING_ACKNOWLEDGED = (
+        "audit_finding_acknowledged",
+        gettext_lazy("Audit finding acknowledged by the unit"),
+    )
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,25 @@ def _render(data: MessageData) -> tuple[str, list[str]]:
     return subject, lines
 
 
+def _render_acknowledged(data: MessageData) -> tuple[str, list[str]]:
+    f: IssuedFacts = data.facts
+    lines = [
+        _("%(actor)s acknowledged the finding of %(unit)s:")
+        % {"actor": data.actor_name, "unit": f.unit_name},
+        *("• " + line for line in f.findings),
+    ]
+    if data.comment:
+        lines += [_("Comment of the unit:"), "  " + data.comment]
+    return _("Finding acknowledged: %(audit)s") % {"audit": f.audit_title}, lines
+
+
 def register() -> None:
     kinds.register(Kind.FINDINGS_ISSUED.value, Kind.FINDINGS_ISSUED.label, render=_render)
+    kinds.register(
+        Kind.FINDING_ACKNOWLEDGED.value,
+        Kind.FINDING_ACKNOWLEDGED.label,
+        render=_render_acknowledged,
+    )
 
 
 def _line(finding: Any) -> str:
@@ -94,3 +115,28 @@ def notify_findings_issued(*, actor: Any, findings: list[Any]) -> int:
             exclude=actor.pk if actor else None,
         )
     return sent
+
+
+def notify_finding_acknowledged(*, actor: Any, finding: Any) -> int:
+    """Tell the lead auditor that the unit acknowledged a finding (with its comment)."""
+    audit = finding.audit
+    if not audit.lead_auditor_id:
+        return 0
+    data = MessageData(
+        kind=Kind.FINDING_ACKNOWLEDGED.value,
+        url=reverse("audits:finding_detail", args=[finding.pk]),
+        actor_name=(actor.get_full_name() or actor.get_username()) if actor else "",
+        comment=finding.auditee_comment,
+        facts=IssuedFacts(
+            audit_title=audit.title,
+            unit_name=finding.unit.display_name,
+            findings=(_line(finding),),
+        ),
+    )
+    return notify(
+        recipients=[audit.lead_auditor_id],
+        data=data,
+        obj=finding,
+        agency_id=finding.agency_id,
+        exclude=actor.pk if actor else None,
+    )

@@ -521,7 +521,7 @@ def item_update(*, actor: User, item: ChecklistItem, clause: str, question: str)
         raise ChecklistError(_("Write the question."))
     with transaction.atomic():
         item = (
-            ChecklistItem.objects.select_for_update()
+            ChecklistItem.objects.select_for_update(of=("self",))
             .select_related("audit", "unit")
             .get(pk=item.pk)
         )
@@ -567,7 +567,7 @@ def answer_item(
     checked = list(zip(files, check_files(files), strict=True))
     with transaction.atomic():
         item = (
-            ChecklistItem.objects.select_for_update()
+            ChecklistItem.objects.select_for_update(of=("self",))
             .select_related("audit", "unit")
             .get(pk=item.pk)
         )
@@ -800,7 +800,9 @@ def finding_update(
     checked = list(zip(files, check_files(files), strict=True))
     with transaction.atomic():
         finding = (
-            Finding.objects.select_for_update().select_related("audit", "unit").get(pk=finding.pk)
+            Finding.objects.select_for_update(of=("self",))
+            .select_related("audit", "unit")
+            .get(pk=finding.pk)
         )
         if finding.status != Finding.Status.DRAFT:
             raise ChecklistError(_("An issued finding is not edited any more."))
@@ -841,7 +843,7 @@ def finding_issue(*, actor: User, finding: Finding, notify: bool = True) -> Find
     _require_open(audit)
     with transaction.atomic():
         finding = (
-            Finding.objects.select_for_update()
+            Finding.objects.select_for_update(of=("self",))
             .select_related("audit", "unit", "agency")
             .get(pk=finding.pk)
         )
@@ -904,7 +906,11 @@ def finding_acknowledge(*, actor: User, finding: Finding, comment: str) -> Findi
 
         raise PermissionDenied(_("The head of the audited unit acknowledges its findings."))
     with transaction.atomic():
-        finding = Finding.objects.select_for_update().select_related("unit").get(pk=finding.pk)
+        finding = (
+            Finding.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=finding.pk)
+        )
         if finding.status != Finding.Status.ISSUED:
             raise ChecklistError(_("Only an issued finding can be acknowledged."))
         before = snapshot(
@@ -930,6 +936,7 @@ def finding_acknowledge(*, actor: User, finding: Finding, comment: str) -> Findi
             unit=finding.unit,
             before=before,
         )
+        notifications_checklists.notify_finding_acknowledged(actor=actor, finding=finding)
     return finding
 
 
@@ -938,7 +945,11 @@ def finding_archive(*, actor: User, finding: Finding) -> Finding:
     _require_conduct(actor, finding.audit, finding.unit)
     _require_open(finding.audit)
     with transaction.atomic():
-        finding = Finding.objects.select_for_update().select_related("unit").get(pk=finding.pk)
+        finding = (
+            Finding.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=finding.pk)
+        )
         if finding.status != Finding.Status.DRAFT:
             raise ChecklistError(_("An issued finding is not withdrawn."))
         before = snapshot(finding, ["archived_at"])

@@ -620,13 +620,23 @@ def finding_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_edit": is_draft and can_conduct,
             "can_issue": is_draft and can_conduct and sel.is_lead(user, audit),
             "can_ack": can_ack,
-            "can_raise_nc": finding.kind == Finding.Kind.NONCONFORMITY
+            "raise_nc_url": _raise_nc_url(finding)
+            if finding.kind == Finding.Kind.NONCONFORMITY
             and not is_draft
-            and permissions.can(user, "nonconformities.raise", finding.unit),
+            and permissions.can(user, "nonconformities.raise", finding.unit)
+            else "",
             "ack_form": AcknowledgeForm() if can_ack else None,
             "papers": sel.can_see_working_papers(user, audit),
         },
     )
+
+
+def _raise_nc_url(finding: Finding) -> str:
+    """The NC area's "raise from a record" form for this finding (if the area has it)."""
+    try:
+        return reverse("nonconformities:raise", args=["audits.finding", finding.pk])
+    except NoReverseMatch:
+        return ""
 
 
 @require_POST
@@ -717,8 +727,12 @@ def evidence_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         svc.evidence_archive(actor=request.user, evidence=evidence)
     except svc.ChecklistError as exc:
+        if htmx_partial(request) and evidence.checklist_item is not None:
+            return _card(request, evidence.checklist_item, error=exc.message)
         messages.error(request, exc.message)
     else:
+        if htmx_partial(request) and evidence.checklist_item is not None:
+            return _card(request, evidence.checklist_item, message=_("The file was removed."))
         messages.success(request, _("The file was removed."))
     if evidence.finding_id:
         return redirect("audits:finding_detail", pk=evidence.finding_id)

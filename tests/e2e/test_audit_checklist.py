@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, ViewportSize, expect
 
 from conftest import make_user
 from qms.accounts.models import Role
@@ -21,7 +21,13 @@ from qms.audits.tests.checklist_support import audit_make, png_bytes, procedure_
 from qms.nonconformities.models import Nonconformity
 from tests.e2e.conftest import sign_in
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def dom_id(locator: Locator) -> str:
+    value = locator.get_attribute("id")
+    assert value
+    return value
 
 
 @pytest.fixture
@@ -49,15 +55,15 @@ def test_lead_auditor_fills_the_checklist_on_a_phone(
     first = cards.nth(0)
     first.locator("textarea").fill("Danh mục tài liệu cập nhật ngày 02/01/2026")
     first.get_by_role("button", name="Phù hợp", exact=True).click()
-    expect(
-        page.locator("#" + first.get_attribute("id")).get_by_test_id("card-status")
-    ).to_contain_text("Đã lưu")
+    expect(page.locator("#" + dom_id(first)).get_by_test_id("card-status")).to_contain_text(
+        "Đã lưu"
+    )
     expect(page.get_by_test_id("progress-count")).to_have_text("1/4")
     bar = page.locator("#checklist-progress .progress-bar")
     expect(bar).to_have_attribute("style", re.compile(r"width: 25%"))
 
     # 2. The connection drops: the answer waits, and goes when it is back.
-    second_id = cards.nth(1).get_attribute("id")
+    second_id = dom_id(cards.nth(1))
     context.set_offline(True)
     page.locator(f"#{second_id}").get_by_role("button", name="Không áp dụng").click()
     expect(page.get_by_test_id("offline-banner")).to_be_visible()
@@ -70,13 +76,13 @@ def test_lead_auditor_fills_the_checklist_on_a_phone(
     # 3. A nonconformity, with a photo taken on the spot.
     photo = tmp_path / "so-theo-doi.png"
     photo.write_bytes(png_bytes(32, 24))
-    third = page.locator("#" + cards.nth(2).get_attribute("id"))
+    third = page.locator("#" + dom_id(cards.nth(2)))
     third.locator("textarea").fill("Sổ theo dõi thiếu chữ ký của lãnh đạo phòng")
     third.get_by_role("button", name="Không phù hợp", exact=True).click()
     expect(third.get_by_test_id("card-status")).to_contain_text("Đã lưu")
     third.get_by_test_id("photo-input").set_input_files(str(photo))
     expect(third.get_by_role("link", name=re.compile("so-theo-doi.png"))).to_be_visible()
-    item = ChecklistItem.objects.get(pk=int(third.get_attribute("id").split("-")[1]))
+    item = ChecklistItem.objects.get(pk=int(dom_id(third).split("-")[1]))
     assert item.answer == "nonconform"
     assert Evidence.objects.filter(checklist_item=item, file_type="image/png").count() == 1
     shot(page, "audit-checklist-phone")

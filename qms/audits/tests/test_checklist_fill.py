@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import build_personas, shared_org
+from conftest import build_personas, close_response, shared_org
 from qms.audits import services_checklists as svc
 from qms.audits.models import ChecklistItem, Evidence
 from qms.audits.tests.checklist_support import (
@@ -157,7 +157,7 @@ def test_an_evidence_photo_is_attached_once(audit: Any, personas: Any) -> None:
     download = client.get(reverse("audits:evidence_download", args=[evidence.pk]))
     assert download.status_code == 200
     assert download["Content-Type"] == "image/png"
-    download.close()
+    close_response(download)
 
 
 def test_a_fake_image_is_refused_by_the_upload_checks(audit: Any, personas: Any) -> None:

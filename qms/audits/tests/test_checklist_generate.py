@@ -187,6 +187,7 @@ def test_regenerating_does_not_duplicate_and_keeps_answers_and_positions(
     # The procedure gains a step and loses one: the new one is added after the last, the
     # unanswered gone one removed, the answered one kept.
     version = doc.current_version
+    assert version is not None
     version.content = {"steps": [STEPS[0], {"action": "Lưu hồ sơ", "responsible": "Văn thư"}]}
     version.save()
     result = svc.generate_checklist(audit=audit, actor=personas["lead"])
@@ -287,8 +288,10 @@ def test_answered_or_evidenced_questions_are_never_removed(org: Any, personas: A
         data=svc.FindingData(unit=org.div_a, kind=Finding.Kind.OBSERVATION, description="Ghi nhận"),
     )
     svc.answer_item(actor=personas["lead"], item=second, answer="", note="Đang xem", version=1)
-    doc.current_version.content = {"steps": []}
-    doc.current_version.save()
+    version = doc.current_version
+    assert version is not None
+    version.content = {"steps": []}
+    version.save()
     result = svc.generate_checklist(audit=audit, actor=personas["lead"])
     assert result.removed == 0
     assert ChecklistItem.objects.filter(audit=audit).count() == 2

@@ -259,6 +259,10 @@ def test_acknowledgement_by_the_unit_head(audit: Any, personas: Any, org: Any) -
         "Thống nhất, sẽ khắc phục",
     )
     assert LogEntry.objects.filter(action="audits.finding.acknowledged").exists()
+    from qms.notifications.models import Channel, Notification
+
+    told = Notification.objects.get(kind="audit_finding_acknowledged", channel=Channel.IN_APP)
+    assert told.recipient == personas["lead"]
 
 
 def test_a_draft_is_edited_with_its_version_and_withdrawn(

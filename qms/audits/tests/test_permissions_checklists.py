@@ -115,6 +115,7 @@ def _build(org: Any, personas: dict[str, Any]) -> dict[str, Any]:
     audit = audit_make(org, personas, clauses=["7.5", "8.5"])
     svc.generate_checklist(audit=audit, actor=personas["lead"])
     item = ChecklistItem.objects.filter(audit=audit).order_by("position").first()
+    assert item is not None
     svc.answer_item(
         actor=personas["lead"],
         item=item,
@@ -210,7 +211,7 @@ def test_permission_matrix(
     if persona != "anonymous":
         client.force_login(personas[persona])
     url, data = _request(name, target, objects, org)
-    headers = {"HTTP_HX_REQUEST": "true"} if name == "checklist_answer" else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if name == "checklist_answer" else {}
     response = client.post(url, data, **headers) if method == "post" else client.get(url)
     close_response(response)
     assert response.status_code == expected[persona], (persona, name, target)
