@@ -16,9 +16,9 @@ def test_the_apps_register_their_kinds_in_installed_apps_order() -> None:
     switchable = [k.value for k in kinds.switchable()]
     assert "digest" not in switchable and "weekly_summary" not in switchable
     assert switchable[0] == "task_assigned"
-    # planning's, then documents', then the nonconformities' (INSTALLED_APPS order)
+    # planning's, documents', the nonconformities', then the audits' (INSTALLED_APPS order)
     assert switchable.index("doc_review_due") < switchable.index("nc_raised")
-    assert switchable[-1] == "nc_action_overdue"
+    assert switchable.index("nc_action_overdue") < switchable.index("audit_plan_team")
 
 
 def test_model_fields_read_the_registry() -> None:
