@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.urls import path
 
 from bench.urls import urlpatterns as floor_urlpatterns
-from qms.core.admin_base import ReadOnlyAdmin
 from qms.audits.models import Finding
+from qms.core.admin_base import ReadOnlyAdmin
 from qms.documents.models import Document, ExternalDocument
 from qms.nonconformities.models import Nonconformity
 from qms.notifications.models import Notification
