@@ -26,9 +26,13 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from qms.accounts.models import User
+from qms.audits import services_checklists as audit_checklists
+from qms.audits import services_programme as audit_programme
+from qms.audits.models import AuditTeamMember, Finding
 from qms.core.services import orgunit_update
 from qms.documents import services as doc_services
 from qms.documents.models import Document
+from qms.nonconformities import services as nc_services
 from qms.objectives import services as obj_services
 from qms.objectives.services import ObjectiveInput
 from qms.planning import services as plan_services
@@ -55,6 +59,7 @@ class World:
     plan_pk: int
     objective_set_pk: int
     agency_pk: int
+    audit_pk: int
 
 
 def _hostile_units(org: Any, personas: dict[str, User]) -> list[Any]:
@@ -154,6 +159,53 @@ def _objectives(org: Any, personas: dict[str, User]) -> int:
     return objective_set.pk
 
 
+def _audit_findings(org: Any, personas: dict[str, User]) -> int:
+    """An audit of the running year whose findings, and the NCs raised, hold the texts."""
+    year = timezone.localdate().year
+    programme = audit_programme.programme_create(
+        actor=personas["iso_office"],
+        agency=org.agency,
+        data=audit_programme.ProgrammeInput(
+            year=year,
+            title=HOSTILE[1],
+            start=datetime.date(year, 1, 1),
+            end=datetime.date(year, 12, 31),
+        ),
+    )
+    audit = audit_programme.audit_create(
+        actor=personas["iso_office"],
+        programme=programme,
+        data=audit_programme.AuditInput(
+            title=HOSTILE[2],
+            units=[org.div_a],
+            start_date=datetime.date(year, 1, 1),
+            end_date=datetime.date(year, 12, 31),
+        ),
+    )
+    audit_programme.team_member_add(
+        actor=personas["iso_office"],
+        audit=audit,
+        user=personas["auditor"],
+        role=AuditTeamMember.Role.LEAD,
+    )
+    for text in HOSTILE:
+        audit_checklists.record_finding(
+            actor=personas["auditor"],
+            audit=audit,
+            data=audit_checklists.FindingData(
+                unit=org.div_a, kind=Finding.Kind.OBSERVATION, description=text, evidence=text
+            ),
+        )
+        nc_services.raise_nc(
+            actor=personas["iso_office"],
+            unit=org.div_a,
+            title=text,
+            description=text,
+            severity="minor",
+        )
+    return audit.pk
+
+
 @pytest.fixture
 def world(org: Any, personas: dict[str, User]) -> World:
     with translation.override("en"):
@@ -161,7 +213,10 @@ def world(org: Any, personas: dict[str, User]) -> World:
         plan_pk = _issued_plan(org, personas, units)
         _documents(org, personas)
         set_pk = _objectives(org, personas)
-    return World(plan_pk=plan_pk, objective_set_pk=set_pk, agency_pk=org.agency.pk)
+        audit_pk = _audit_findings(org, personas)
+    return World(
+        plan_pk=plan_pk, objective_set_pk=set_pk, agency_pk=org.agency.pk, audit_pk=audit_pk
+    )
 
 
 # (url name, persona, reverse args from the world). Every XLSX route is here.
@@ -174,6 +229,16 @@ EXPORTS: dict[str, tuple[str, Callable[[World], list[Any]]]] = {
     "objectives:evaluation_export": ("iso_office", lambda w: [w.objective_set_pk, "xlsx"]),
     "planning:weekly_xlsx": ("iso_office", lambda w: [w.agency_pk]),
     "audittrail:log_export": ("agency_admin", lambda w: []),
+    "audits:findings_xlsx": ("auditor", lambda w: [w.audit_pk]),
+    "nonconformities:export_xlsx": ("iso_office", lambda w: []),
+}
+
+# Routes that take a format but answer only DOCX or PDF (their views write no XLSX).
+NOT_XLSX = {
+    "audits:programme_export",
+    "audits:plan_export",
+    "audits:report_export",
+    "audits:checklist_export",
 }
 
 
@@ -237,6 +302,10 @@ def test_every_xlsx_route_is_covered() -> None:
         name for route, name, view in _routes(get_resolver()) if _may_answer_xlsx(route, name, view)
     } - set(MOVED)
     assert set(MOVED.values()) <= set(EXPORTS)
+    views = {name: view for _route, name, view in _routes(get_resolver())}
+    for name in NOT_XLSX:
+        assert "xlsx" not in inspect.getsource(inspect.unwrap(views[name])).lower(), name
+    found -= NOT_XLSX
     assert found - set(EXPORTS) == set(), "XLSX routes missing from EXPORTS"
     assert set(EXPORTS) - found == set(), "EXPORTS lists routes that no longer exist"
 

@@ -26,7 +26,7 @@ def audit_block(request: HttpRequest, audit: Audit) -> dict[str, Any] | None:
     numbers = sel.finding_numbers(audit) if findings else {}
     from qms.audits.views_checklists import nc_links
 
-    links = nc_links([f.pk for f in findings if f.kind == Finding.Kind.NONCONFORMITY])
+    links = nc_links(user, [f.pk for f in findings if f.kind == Finding.Kind.NONCONFORMITY])
     by_kind = []
     for value, label in Finding.Kind.choices:
         rows = [

@@ -409,15 +409,20 @@ def _procedures(audit: Audit) -> QuerySet[Document]:
     ).order_by("code")
 
 
-def nc_links(finding_ids: list[int]) -> dict[int, list[Any]]:
-    """The NC records raised from these findings (one query), if the NC area is there."""
-    try:
-        from qms.nonconformities import selectors as nc_selectors
-    except ImportError:  # pragma: no cover - the NC area is part of the product
-        return {}
+def nc_links(user: Any, finding_ids: list[int]) -> dict[int, list[Any]]:
+    """The NC records raised from these findings that ``user`` may open (one query).
+
+    Reading an audit's issued findings is agency-wide, reading NC records is decided on
+    the NC's unit: a unit head sees another unit's finding without a link to its NC."""
+    from qms.nonconformities import selectors as nc_selectors
+
     if not finding_ids:
         return {}
-    return nc_selectors.ncs_for_sources("audits.finding", finding_ids)
+    found = nc_selectors.ncs_for_sources("audits.finding", finding_ids)
+    return {
+        pk: [nc for nc in ncs if permissions.can(user, "nonconformities.view", nc.unit)]
+        for pk, ncs in found.items()
+    }
 
 
 @require_GET
@@ -441,7 +446,7 @@ def finding_list(request: AuthedRequest, pk: int) -> HttpResponse:
         for f in findings
         if (not kind or f.kind == kind) and (not unit_id or f.unit_id == unit_id)
     ]
-    links = nc_links([f.pk for f in shown if f.kind == Finding.Kind.NONCONFORMITY])
+    links = nc_links(request.user, [f.pk for f in shown if f.kind == Finding.Kind.NONCONFORMITY])
     rows = [{"f": f, "no": numbers.get(f.pk, 0), "ncs": links.get(f.pk, [])} for f in shown]
     units = list(audit.units.order_by("path"))
     return render(
@@ -616,7 +621,7 @@ def finding_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "number": sel.finding_number(finding),
             "clause_label": clauses.label(finding.clause) if finding.clause else "",
             "files": list(finding.evidence_files.filter(archived_at__isnull=True)),
-            "ncs": nc_links([finding.pk]).get(finding.pk, []),
+            "ncs": nc_links(request.user, [finding.pk]).get(finding.pk, []),
             "can_edit": is_draft and can_conduct,
             "can_issue": is_draft and can_conduct and sel.is_lead(user, audit),
             "can_ack": can_ack,

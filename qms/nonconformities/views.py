@@ -126,7 +126,7 @@ def nc_list(request: AuthedRequest) -> HttpResponse:
         "filter_query": query.urlencode(),
         "counts": selectors.nc_counts(counts_q),
         "statuses": Nonconformity.Status.choices,
-        "may_raise": permissions.has_any_role(request.user, "nonconformities.raise"),
+        "may_raise": _may_raise_directly(request),
         "may_settings": permissions.has_agency_role(
             request.user, "nonconformities.manage_settings"
         ),
@@ -341,6 +341,18 @@ def _raise_agency(request: AuthedRequest) -> OrgUnit:
     if agency is None:
         raise PermissionDenied
     return agency
+
+
+def _may_raise_directly(request: AuthedRequest) -> bool:
+    """Whether the list offers "Raise": the user has an agency of their own and a unit of it
+    where they may raise (a province-wide administrator raises from an agency's records)."""
+    if not permissions.has_any_role(request.user, "nonconformities.raise"):
+        return False
+    try:
+        agency = _raise_agency(request)
+    except PermissionDenied:
+        return False
+    return bool(_raise_units(request, agency).exists())
 
 
 def _raise_units(request: AuthedRequest, agency: OrgUnit) -> Any:
