@@ -67,17 +67,15 @@ def _register_menu() -> None:
     from qms.accounts import permissions
     from qms.core import menu
 
-    # The section is the programme part's; it is made here only if that part has not.
-    if menu.sections.get("audits") is None:
-        menu.register_section(menu.MenuSection("audits", _("Internal audit"), 300))
+    # In the "Audit and improvement" section the NC area registers.
     menu.register(
         menu.MenuItem(
             key="audits.question_bank",
             label=_("Checklist question bank"),
             url_name="audits:question_list",
             icon="bi-patch-question",
-            section="audits",
-            order=60,
+            section="improvement",
+            order=30,
             visible=lambda user: permissions.has_agency_role(user, "audits.manage_programme"),
             active=lambda match: match.view_name.startswith("audits:question_"),
         )

@@ -40,9 +40,9 @@ def register() -> None:
             _("Internal audit"),
             "audits:home",
             "bi-clipboard-check",
-            "planning",
-            50,
+            "improvement",
+            10,
             visible=lambda user: permissions.has_any_role(user, "audits.view"),
-            active=lambda m: m.namespace == "audits",
+            active=lambda m: m.namespace == "audits" and not m.url_name.startswith("question_"),
         )
     )

@@ -56,14 +56,17 @@ class NonconformitiesConfig(AppConfig):
                 order=60,
             )
         )
+        # Check and act (ISO 9001 clauses 9.2 and 10): the internal-audit area adds its
+        # entries to this section too.
+        menu.register_section(menu.MenuSection("improvement", _("Audit and improvement"), 150))
         menu.register(
             menu.MenuItem(
                 "nonconformities.list",
                 pgettext_lazy("menu", "Nonconformities and corrective action"),
                 "nonconformities:list",
                 "bi-exclamation-octagon",
-                "planning",
-                50,
+                "improvement",
+                20,
                 visible=lambda user: permissions.has_any_role(user, "nonconformities.view"),
                 active=lambda m: m.namespace == "nonconformities",
             )
