@@ -507,7 +507,8 @@ def _date_nc(nc: Nonconformity, step: Step, since: datetime.datetime) -> None:
         fields |= {"verified_at": verified, "closed_at": verified}
     Nonconformity.objects.filter(pk=nc.pk).update(created_at=dating.at(raised, 16), **fields)
     logs = LogEntry.objects.for_object(nc).filter(created_at__gte=since)
-    logs.filter(action__in=["nonconformities.nc.raised", "nonconformities.nc.created"]).update(
+    # Raised when the finding was issued, before this walk began.
+    LogEntry.objects.for_object(nc).filter(action="nonconformities.nc.raised").update(
         created_at=dating.at(raised, 16)
     )
     logs.filter(action__icontains="correct").update(
