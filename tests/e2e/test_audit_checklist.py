@@ -78,7 +78,7 @@ def test_lead_auditor_fills_the_checklist_on_a_phone(
     photo.write_bytes(png_bytes(32, 24))
     third = page.locator("#" + dom_id(cards.nth(2)))
     third.locator("textarea").fill("Sổ theo dõi thiếu chữ ký của lãnh đạo phòng")
-    third.get_by_role("button", name="Không phù hợp", exact=True).click()
+    third.get_by_role("button", name="Sự không phù hợp", exact=True).click()
     expect(third.get_by_test_id("card-status")).to_contain_text("Đã lưu")
     third.get_by_test_id("photo-input").set_input_files(str(photo))
     expect(third.get_by_role("link", name=re.compile("so-theo-doi.png"))).to_be_visible()
