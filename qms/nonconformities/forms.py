@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qms.accounts.models import User
+from qms.core import widgets
 from qms.core.forms import BaseForm, VNDateField
 from qms.core.models import OrgUnit
 from qms.nonconformities import services, sources
@@ -270,12 +271,19 @@ class SettingsForm(BaseForm):
 class FilterForm(forms.Form):
     """The list's filters (GET); bad values are ignored, not errors."""
 
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
-    source = forms.ChoiceField(label=_("Source"), required=False)
-    severity = forms.ChoiceField(label=_("Severity"), required=False)
-    clause = forms.CharField(label=_("Clause"), required=False, max_length=10)
+    # Widgets that build Django's markup in Python (no template include per option).
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, empty_value=None, widget=widgets.Select
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=widgets.Select)
+    unit = forms.TypedChoiceField(
+        label=_("Unit"), required=False, coerce=int, empty_value=None, widget=widgets.Select
+    )
+    source = forms.ChoiceField(label=_("Source"), required=False, widget=widgets.Select)
+    severity = forms.ChoiceField(label=_("Severity"), required=False, widget=widgets.Select)
+    clause = forms.CharField(
+        label=_("Clause"), required=False, max_length=10, widget=widgets.TextInput
+    )
     mine = forms.BooleanField(label=_("Mine"), required=False)
     archived = forms.BooleanField(label=_("Archived"), required=False)
 

@@ -33,7 +33,7 @@ from qms.nonconformities.models import (
     Nonconformity,
     Verification,
 )
-from qms.nonconformities.rows import nc_rows
+from qms.nonconformities.rows import COLUMNS, nc_rows, rows_html
 
 S = Nonconformity.Status
 LIST_ORDER = ("-raised_on", "-id")
@@ -61,11 +61,16 @@ def _analyst(request: AuthedRequest, nc: Nonconformity) -> None:
 
 def _list_units(request: AuthedRequest) -> list[OrgUnit]:
     ids = selectors.ncs_for_user(request.user).values("unit_id")
-    return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
+    return list(
+        OrgUnit.objects.filter(pk__in=ids).only("pk", "name", "short_name").order_by("path")
+    )
 
 
 def _years(request: AuthedRequest) -> list[int]:
-    years = set(selectors.ncs_for_user(request.user).values_list("year", flat=True).distinct())
+    # Without the model's ordering, DISTINCT is on the year alone (not year, path, serial).
+    years = set(
+        selectors.ncs_for_user(request.user).order_by().values_list("year", flat=True).distinct()
+    )
     years.add(timezone.localdate().year)
     return sorted(years, reverse=True)
 
@@ -108,11 +113,12 @@ def nc_list(request: AuthedRequest) -> HttpResponse:
         )
     )
     page = keyset.keyset_page(
-        qs.select_related("unit", "owner"),
+        qs.select_related("unit", "owner").only(*COLUMNS),
         LIST_ORDER,
         older=request.GET.get("older"),
         newer=request.GET.get("newer"),
     )
+    rows = nc_rows(page.rows, timezone.localdate())
     query = request.GET.copy()
     for key in ("older", "newer"):
         query.pop(key, None)
@@ -122,7 +128,8 @@ def nc_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": nc_rows(page.rows, timezone.localdate()),
+        "rows": rows,
+        "rows_html": rows_html(rows),
         "filter_query": query.urlencode(),
         "counts": selectors.nc_counts(counts_q),
         "statuses": Nonconformity.Status.choices,
