@@ -266,14 +266,15 @@ def _detail(
         a.late = a.status == "open" and a.due < today  # type: ignore[attr-defined]
     for v in verifications:
         v.files = by_verification.get(v.pk, [])  # type: ignore[attr-defined]
-    due_on = services.verification_due_on(nc)
-    conflict = services.verifier_conflict(request.user, nc) if steps.verify else ""
+    delay_days = services.settings_for(agency).verification_delay_days
+    due_on = services.verification_due_on(nc, delay_days)
+    conflict = services.verifier_conflict(request.user, nc, actions) if steps.verify else ""
     source_url = ""
     source = sources.registry.get(nc.source_key) if nc.source_key else None
     if source is not None and nc.source_id:
         obj = nc.source
         if obj is not None:
-            source_url = source.describe(obj).url
+            source_url = source.url_of(obj)
     context: dict[str, Any] = {
         "nc": nc,
         "steps": steps,
@@ -292,7 +293,7 @@ def _detail(
             for cat in services.FISHBONE_CATEGORIES
         ],
         "today": today,
-        "delay_days": services.settings_for(agency).verification_delay_days,
+        "delay_days": delay_days,
     }
     context.update(_step_forms(nc, steps, bound, today))
     context["open_card"] = bound.get("open_card", "")

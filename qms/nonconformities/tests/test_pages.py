@@ -75,6 +75,37 @@ def test_list_query_count_is_flat(make_nc, org, personas, django_assert_max_num_
     assert len(many) == len(few)
 
 
+def test_list_query_count(make_nc, personas, django_assert_num_queries):
+    c = login(personas["iso_office"])
+    make_nc()
+    c.get(reverse("nonconformities:list"))
+    # session, user, roles, years, units, page, counts, raise agency, raise units, unread
+    with django_assert_num_queries(10):
+        c.get(reverse("nonconformities:list"))
+
+
+def test_detail_query_count_is_flat(make_nc, org, personas, django_assert_num_queries):
+    """The page reads the NC, its actions, verifications, evidence and history once each,
+    whatever their number; the verifier's independence is checked on the actions read."""
+    nc = make_nc(owner=personas["head_a"])
+    analyse(nc, personas["head_a"])
+    add_action(nc, personas["head_a"], personas["staff_a"], org.div_a)
+    c = login(personas["iso_office"])
+    url = reverse("nonconformities:detail", args=[nc.pk])
+    c.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        c.get(url)
+    for _ in range(3):
+        add_action(nc, personas["head_a"], personas["staff_a"], org.div_a)
+    with CaptureQueriesContext(connection) as many:
+        r = c.get(url)
+    assert r.content.decode().count('class="nc-action') >= 4
+    assert len(many) == len(few)
+
+
 def test_list_pages_by_keyset(make_nc, personas):
     for i in range(55):
         make_nc(title=f"Lỗi {i}")
