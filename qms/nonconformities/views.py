@@ -125,14 +125,18 @@ def nc_list(request: AuthedRequest) -> HttpResponse:
     counts_q = selectors.visible_q(request.user)
     if "year" in values:
         counts_q &= Q(year=values["year"])
+    counts = selectors.nc_counts(counts_q)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
         "rows_html": rows_html(rows),
         "filter_query": query.urlencode(),
-        "counts": selectors.nc_counts(counts_q),
+        "counts": counts,
         "statuses": Nonconformity.Status.choices,
+        # Each status with its count (the template looped over the counts per status).
+        "status_counts": [(v, label, counts.get(v)) for v, label in Nonconformity.Status.choices],
+        "year_value": form["year"].value(),
         "may_raise": _may_raise_directly(request),
         "may_settings": permissions.has_agency_role(
             request.user, "nonconformities.manage_settings"
