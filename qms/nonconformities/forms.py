@@ -67,8 +67,10 @@ class VersionMixin(forms.Form):
 
 
 class RaiseForm(BaseForm):
-    unit = UnitChoiceField(label=_("Unit responsible"), queryset=OrgUnit.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=500)
+    unit = UnitChoiceField(
+        label=_("Unit responsible"), queryset=OrgUnit.objects.none(), widget=widgets.Select
+    )
+    title = forms.CharField(label=_("Title"), max_length=500, widget=widgets.TextInput)
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -78,6 +80,7 @@ class RaiseForm(BaseForm):
         label=_("ISO 9001 clause"),
         max_length=10,
         required=False,
+        widget=widgets.TextInput,
         help_text=_("E.g. 7.5.3 or 8.5.1."),
     )
     severity = forms.ChoiceField(
@@ -89,9 +92,10 @@ class RaiseForm(BaseForm):
         label=_("Owner"),
         queryset=User.objects.none(),
         required=False,
+        widget=widgets.Select,
         help_text=_("Who follows the nonconformity until it is closed (usually the unit head)."),
     )
-    raised_on = VNDateField(label=_("Raised on"))
+    raised_on = VNDateField(label=_("Raised on"), widget=widgets.DateInput)
 
     def __init__(self, *args: Any, agency: OrgUnit, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,11 +104,17 @@ class RaiseForm(BaseForm):
 
 
 class NCEditForm(VersionMixin, BaseForm):
-    title = forms.CharField(label=_("Title"), max_length=500)
+    title = forms.CharField(label=_("Title"), max_length=500, widget=widgets.TextInput)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
-    unit = UnitChoiceField(label=_("Unit responsible"), queryset=OrgUnit.objects.none())
-    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    clause = forms.CharField(label=_("ISO 9001 clause"), max_length=10, required=False)
+    unit = UnitChoiceField(
+        label=_("Unit responsible"), queryset=OrgUnit.objects.none(), widget=widgets.Select
+    )
+    owner = PersonChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, widget=widgets.Select
+    )
+    clause = forms.CharField(
+        label=_("ISO 9001 clause"), max_length=10, required=False, widget=widgets.TextInput
+    )
     severity = forms.ChoiceField(label=_("Severity"), choices=Nonconformity.Severity.choices)
 
     def __init__(self, *args: Any, agency: OrgUnit, **kwargs: Any) -> None:
@@ -130,7 +140,7 @@ class CorrectionForm(VersionMixin, BaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was done at once to fix what was found (before the cause is removed)."),
     )
-    correction_on = VNDateField(label=_("Corrected on"), required=False)
+    correction_on = VNDateField(label=_("Corrected on"), required=False, widget=widgets.DateInput)
 
 
 class AnalysisForm(VersionMixin, BaseForm):
@@ -150,7 +160,10 @@ class AnalysisForm(VersionMixin, BaseForm):
         super().__init__(*args, **kwargs)
         for i in range(1, 6):
             self.fields[f"why_{i}"] = forms.CharField(
-                label=_("Why %(n)d?") % {"n": i}, required=False, max_length=500
+                label=_("Why %(n)d?") % {"n": i},
+                required=False,
+                max_length=500,
+                widget=widgets.TextInput,
             )
             self.fields[f"why_{i}"].widget.attrs["class"] = "form-control form-control-sm"
         for cat, label in FISHBONE_LABELS.items():
@@ -195,9 +208,9 @@ class ActionForm(VersionMixin, BaseForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What will be done to remove the root cause."),
     )
-    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none())
-    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
-    due = VNDateField(label=_("Deadline"))
+    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), widget=widgets.Select)
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), widget=widgets.Select)
+    due = VNDateField(label=_("Deadline"), widget=widgets.DateInput)
 
     def __init__(self, *args: Any, agency: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -213,7 +226,7 @@ class ActionForm(VersionMixin, BaseForm):
 
 class DoneForm(BaseForm):
     result = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
-    done_on = VNDateField(label=_("Done on"), required=False)
+    done_on = VNDateField(label=_("Done on"), required=False, widget=widgets.DateInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -235,7 +248,7 @@ class VerifyForm(VersionMixin, BaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The records, places or results checked, and what was found."),
     )
-    verified_on = VNDateField(label=_("Verified on"), required=False)
+    verified_on = VNDateField(label=_("Verified on"), required=False, widget=widgets.DateInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -252,6 +265,7 @@ class ArchiveForm(BaseForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
+        widget=widgets.TextInput,
         help_text=_("E.g. raised by mistake, or a duplicate of another record."),
     )
 
