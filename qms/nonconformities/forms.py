@@ -73,7 +73,7 @@ class RaiseForm(BaseForm):
     title = forms.CharField(label=_("Title"), max_length=500, widget=widgets.TextInput)
     description = forms.CharField(
         label=_("Description"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=widgets.Textarea(attrs={"rows": 5}),
         help_text=_("What was found, where, and the requirement it does not meet."),
     )
     clause = forms.CharField(
@@ -105,7 +105,9 @@ class RaiseForm(BaseForm):
 
 class NCEditForm(VersionMixin, BaseForm):
     title = forms.CharField(label=_("Title"), max_length=500, widget=widgets.TextInput)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=_("Description"), widget=widgets.Textarea(attrs={"rows": 5})
+    )
     unit = UnitChoiceField(
         label=_("Unit responsible"), queryset=OrgUnit.objects.none(), widget=widgets.Select
     )
@@ -137,7 +139,7 @@ class NCEditForm(VersionMixin, BaseForm):
 class CorrectionForm(VersionMixin, BaseForm):
     correction = forms.CharField(
         label=_("Correction"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=widgets.Textarea(attrs={"rows": 3}),
         help_text=_("What was done at once to fix what was found (before the cause is removed)."),
     )
     correction_on = VNDateField(label=_("Corrected on"), required=False, widget=widgets.DateInput)
@@ -152,7 +154,7 @@ class AnalysisForm(VersionMixin, BaseForm):
     )
     root_cause = forms.CharField(
         label=_("Root cause"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=widgets.Textarea(attrs={"rows": 2}),
         help_text=_("The cause the corrective actions must remove."),
     )
 
@@ -168,7 +170,7 @@ class AnalysisForm(VersionMixin, BaseForm):
             self.fields[f"why_{i}"].widget.attrs["class"] = "form-control form-control-sm"
         for cat, label in FISHBONE_LABELS.items():
             self.fields[f"fb_{cat}"] = forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=label, required=False, widget=widgets.Textarea(attrs={"rows": 2})
             )
             self.fields[f"fb_{cat}"].widget.attrs["class"] = "form-control form-control-sm"
             self.fields[f"fb_{cat}"].widget.attrs["placeholder"] = _("One cause per line")
@@ -205,7 +207,7 @@ class AnalysisForm(VersionMixin, BaseForm):
 class ActionForm(VersionMixin, BaseForm):
     description = forms.CharField(
         label=pgettext_lazy("corrective", "Action"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=widgets.Textarea(attrs={"rows": 2}),
         help_text=_("What will be done to remove the root cause."),
     )
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), widget=widgets.Select)
@@ -225,7 +227,7 @@ class ActionForm(VersionMixin, BaseForm):
 
 
 class DoneForm(BaseForm):
-    result = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.CharField(label=_("What was done"), widget=widgets.Textarea(attrs={"rows": 2}))
     done_on = VNDateField(label=_("Done on"), required=False, widget=widgets.DateInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -245,7 +247,7 @@ class VerifyForm(VersionMixin, BaseForm):
     )
     note = forms.CharField(
         label=_("What was checked"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=widgets.Textarea(attrs={"rows": 3}),
         help_text=_("The records, places or results checked, and what was found."),
     )
     verified_on = VNDateField(label=_("Verified on"), required=False, widget=widgets.DateInput)
