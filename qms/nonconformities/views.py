@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
 from qms.core import downloads, keyset
-from qms.core.http import AuthedRequest
+from qms.core.http import AuthedRequest, int_param
 from qms.core.models import OrgUnit
 from qms.nonconformities import forms, selectors, services, sources
 from qms.nonconformities.models import (
@@ -344,12 +344,13 @@ def _raise_agency(request: AuthedRequest) -> OrgUnit:
     """The agency a direct NC is raised in: the user's own, else the first one where they
     may raise."""
     user = request.user
-    agency = OrgUnit.objects.filter(pk=request.GET.get("agency") or 0, kind="agency").first()
-    if agency is None and user.unit_id:
-        home = user.unit
-        agency = (
-            home if home and home.kind == OrgUnit.Kind.AGENCY else (home.agency if home else None)
-        )
+    home = user.unit if user.unit_id else None
+    own = home if home and home.kind == OrgUnit.Kind.AGENCY else (home.agency if home else None)
+    wanted = request.GET.get("agency")
+    if not wanted or (own is not None and int_param(wanted) == own.pk):
+        agency: OrgUnit | None = own  # read with the user: no query for the usual case
+    else:
+        agency = OrgUnit.objects.filter(pk=wanted, kind="agency").first() or own
     if agency is None:
         raise PermissionDenied
     return agency
