@@ -175,6 +175,7 @@ class Steps:
         self.archive = live and permissions.can(user, "nonconformities.manage_settings", nc.agency)
         self.to_task = live and permissions.can(user, "planning.edit_plan", nc.agency)
         self.working = live and nc.status in {S.PLANNED, S.IN_PROGRESS}
+        self.verify_blocked = False  # set by the page: a conflict, or too early
 
 
 def _history(nc: Nonconformity, actions: list[CorrectiveAction], verifications: list[Any]) -> Any:
@@ -222,7 +223,8 @@ def _step_forms(
             agency=nc.agency, initial={"unit": nc.unit_id, "version": nc.version}
         )
     forms_["done_action"] = bound.get("done_action")
-    if steps.verify:
+    if steps.verify and (bound.get("verify_form") or not steps.verify_blocked):
+        # Not built when the page says why the user cannot verify (independence, too early).
         forms_["verify_form"] = bound.get("verify_form") or forms.VerifyForm(
             initial={"verified_on": today, "version": nc.version}
         )
@@ -273,6 +275,7 @@ def _detail(
     delay_days = services.settings_for(agency).verification_delay_days
     due_on = services.verification_due_on(nc, delay_days)
     conflict = services.verifier_conflict(request.user, nc, actions) if steps.verify else ""
+    steps.verify_blocked = bool(conflict) or bool(due_on and due_on > today)
     source_url = ""
     source = sources.registry.get(nc.source_key) if nc.source_key else None
     if source is not None and nc.source_id:

@@ -207,6 +207,15 @@ def test_full_walk_through_pages(make_nc, org, personas):
     nc.refresh_from_db()
     assert nc.status == S.AWAITING_VERIFICATION
     auditor = login(personas["auditor"])
+    from qms.nonconformities.models import NCSettings
+
+    kept = services.settings_for(nc.agency).verification_delay_days
+    NCSettings.objects.update_or_create(agency=nc.agency, defaults={"verification_delay_days": 365})
+    r = auditor.get(detail)
+    body = r.content.decode()  # too early: said, and the form is not built
+    assert 'id="verification-early"' in body and 'id="verify-form"' not in body
+    assert "verify_form" not in r.context
+    NCSettings.objects.filter(agency=nc.agency).update(verification_delay_days=kept)
     body = auditor.get(detail).content.decode()
     assert 'id="verify-form"' in body
     r = auditor.post(
