@@ -59,6 +59,7 @@ def _register_source() -> None:
             label=_("Internal audit finding"),
             model=Finding,
             describe=describe_finding,
+            url=lambda finding: reverse("audits:finding_detail", args=[finding.pk]),
         )
     )
 

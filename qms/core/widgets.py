@@ -2,7 +2,7 @@
 
 Filter bars are drawn on every request of a list: Django's default widget templates
 (``django/forms/widgets/select.html``, ``select_option.html``, ``input.html``,
-``attrs.html``; the project overrides none of them) cost a template include per option
+``textarea.html``, ``attrs.html``; the project overrides none of them) cost a template include per option
 and per attribute. These widgets build the same markup, character for character
 (``qms/core/tests/test_widgets.py`` compares them with Django's own), escaping every value.
 """
@@ -78,3 +78,17 @@ class TextInput(_InputMixin, forms.TextInput):
 
 class DateInput(_InputMixin, _DateInput):
     pass
+
+
+class Textarea(forms.Textarea):
+    """``forms.Textarea`` (``textarea.html``: the value on the line after the tag)."""
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
+        if template_name != "django/forms/widgets/textarea.html":
+            return super()._render(template_name, context, renderer)  # type: ignore[misc]
+        w = context["widget"]
+        value = conditional_escape(w["value"]) if w["value"] else ""
+        return mark_safe(  # noqa: S308 - every value escaped
+            f'<textarea name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>\n'
+            f"{value}</textarea>"
+        )

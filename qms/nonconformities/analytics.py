@@ -108,13 +108,23 @@ def readable_agencies(user: User) -> QuerySet[OrgUnit]:
     return core_selectors.agencies_for_reading(user, "nonconformities.view")
 
 
-def parse_filters(user: User, params: Mapping[str, str], today: datetime.date) -> Filters:
+def parse_filters(
+    user: User,
+    params: Mapping[str, str],
+    today: datetime.date,
+    *,
+    agencies: list[OrgUnit] | None = None,
+) -> Filters:
     """The filters of a request's GET parameters; the agency defaults to the user's own,
-    the year to this one; a unit, source, severity or status not known is dropped."""
-    agencies = readable_agencies(user)
+    the year to this one; a unit, source, severity or status not known is dropped.
+    ``agencies``: ``readable_agencies(user)`` when the caller has read them (no query)."""
     own = user.unit.agency_id if user.unit_id and user.unit else None
     wanted = int_param(params.get("agency")) or own or 0
-    agency = agencies.filter(pk=wanted).first() or agencies.first()
+    if agencies is None:
+        readable = readable_agencies(user)
+        agency = readable.filter(pk=wanted).first() or readable.first()
+    else:
+        agency = next((a for a in agencies if a.pk == wanted), agencies[0] if agencies else None)
     if agency is None:
         raise PermissionDenied
     year = int_param(params.get("year")) or today.year

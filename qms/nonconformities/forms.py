@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qms.accounts.models import User
+from qms.core import widgets
 from qms.core.forms import BaseForm, VNDateField
 from qms.core.models import OrgUnit
 from qms.nonconformities import services, sources
@@ -66,17 +67,20 @@ class VersionMixin(forms.Form):
 
 
 class RaiseForm(BaseForm):
-    unit = UnitChoiceField(label=_("Unit responsible"), queryset=OrgUnit.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=500)
+    unit = UnitChoiceField(
+        label=_("Unit responsible"), queryset=OrgUnit.objects.none(), widget=widgets.Select
+    )
+    title = forms.CharField(label=_("Title"), max_length=500, widget=widgets.TextInput)
     description = forms.CharField(
         label=_("Description"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=widgets.Textarea(attrs={"rows": 5}),
         help_text=_("What was found, where, and the requirement it does not meet."),
     )
     clause = forms.CharField(
         label=_("ISO 9001 clause"),
         max_length=10,
         required=False,
+        widget=widgets.TextInput,
         help_text=_("E.g. 7.5.3 or 8.5.1."),
     )
     severity = forms.ChoiceField(
@@ -88,9 +92,10 @@ class RaiseForm(BaseForm):
         label=_("Owner"),
         queryset=User.objects.none(),
         required=False,
+        widget=widgets.Select,
         help_text=_("Who follows the nonconformity until it is closed (usually the unit head)."),
     )
-    raised_on = VNDateField(label=_("Raised on"))
+    raised_on = VNDateField(label=_("Raised on"), widget=widgets.DateInput)
 
     def __init__(self, *args: Any, agency: OrgUnit, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,11 +104,19 @@ class RaiseForm(BaseForm):
 
 
 class NCEditForm(VersionMixin, BaseForm):
-    title = forms.CharField(label=_("Title"), max_length=500)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
-    unit = UnitChoiceField(label=_("Unit responsible"), queryset=OrgUnit.objects.none())
-    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    clause = forms.CharField(label=_("ISO 9001 clause"), max_length=10, required=False)
+    title = forms.CharField(label=_("Title"), max_length=500, widget=widgets.TextInput)
+    description = forms.CharField(
+        label=_("Description"), widget=widgets.Textarea(attrs={"rows": 5})
+    )
+    unit = UnitChoiceField(
+        label=_("Unit responsible"), queryset=OrgUnit.objects.none(), widget=widgets.Select
+    )
+    owner = PersonChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, widget=widgets.Select
+    )
+    clause = forms.CharField(
+        label=_("ISO 9001 clause"), max_length=10, required=False, widget=widgets.TextInput
+    )
     severity = forms.ChoiceField(label=_("Severity"), choices=Nonconformity.Severity.choices)
 
     def __init__(self, *args: Any, agency: OrgUnit, **kwargs: Any) -> None:
@@ -126,10 +139,10 @@ class NCEditForm(VersionMixin, BaseForm):
 class CorrectionForm(VersionMixin, BaseForm):
     correction = forms.CharField(
         label=_("Correction"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=widgets.Textarea(attrs={"rows": 3}),
         help_text=_("What was done at once to fix what was found (before the cause is removed)."),
     )
-    correction_on = VNDateField(label=_("Corrected on"), required=False)
+    correction_on = VNDateField(label=_("Corrected on"), required=False, widget=widgets.DateInput)
 
 
 class AnalysisForm(VersionMixin, BaseForm):
@@ -141,7 +154,7 @@ class AnalysisForm(VersionMixin, BaseForm):
     )
     root_cause = forms.CharField(
         label=_("Root cause"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=widgets.Textarea(attrs={"rows": 2}),
         help_text=_("The cause the corrective actions must remove."),
     )
 
@@ -149,12 +162,15 @@ class AnalysisForm(VersionMixin, BaseForm):
         super().__init__(*args, **kwargs)
         for i in range(1, 6):
             self.fields[f"why_{i}"] = forms.CharField(
-                label=_("Why %(n)d?") % {"n": i}, required=False, max_length=500
+                label=_("Why %(n)d?") % {"n": i},
+                required=False,
+                max_length=500,
+                widget=widgets.TextInput,
             )
             self.fields[f"why_{i}"].widget.attrs["class"] = "form-control form-control-sm"
         for cat, label in FISHBONE_LABELS.items():
             self.fields[f"fb_{cat}"] = forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=label, required=False, widget=widgets.Textarea(attrs={"rows": 2})
             )
             self.fields[f"fb_{cat}"].widget.attrs["class"] = "form-control form-control-sm"
             self.fields[f"fb_{cat}"].widget.attrs["placeholder"] = _("One cause per line")
@@ -191,12 +207,12 @@ class AnalysisForm(VersionMixin, BaseForm):
 class ActionForm(VersionMixin, BaseForm):
     description = forms.CharField(
         label=pgettext_lazy("corrective", "Action"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=widgets.Textarea(attrs={"rows": 2}),
         help_text=_("What will be done to remove the root cause."),
     )
-    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none())
-    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
-    due = VNDateField(label=_("Deadline"))
+    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), widget=widgets.Select)
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), widget=widgets.Select)
+    due = VNDateField(label=_("Deadline"), widget=widgets.DateInput)
 
     def __init__(self, *args: Any, agency: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -211,8 +227,8 @@ class ActionForm(VersionMixin, BaseForm):
 
 
 class DoneForm(BaseForm):
-    result = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
-    done_on = VNDateField(label=_("Done on"), required=False)
+    result = forms.CharField(label=_("What was done"), widget=widgets.Textarea(attrs={"rows": 2}))
+    done_on = VNDateField(label=_("Done on"), required=False, widget=widgets.DateInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -231,10 +247,10 @@ class VerifyForm(VersionMixin, BaseForm):
     )
     note = forms.CharField(
         label=_("What was checked"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=widgets.Textarea(attrs={"rows": 3}),
         help_text=_("The records, places or results checked, and what was found."),
     )
-    verified_on = VNDateField(label=_("Verified on"), required=False)
+    verified_on = VNDateField(label=_("Verified on"), required=False, widget=widgets.DateInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -251,6 +267,7 @@ class ArchiveForm(BaseForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
+        widget=widgets.TextInput,
         help_text=_("E.g. raised by mistake, or a duplicate of another record."),
     )
 
@@ -270,12 +287,19 @@ class SettingsForm(BaseForm):
 class FilterForm(forms.Form):
     """The list's filters (GET); bad values are ignored, not errors."""
 
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
-    source = forms.ChoiceField(label=_("Source"), required=False)
-    severity = forms.ChoiceField(label=_("Severity"), required=False)
-    clause = forms.CharField(label=_("Clause"), required=False, max_length=10)
+    # Widgets that build Django's markup in Python (no template include per option).
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, empty_value=None, widget=widgets.Select
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=widgets.Select)
+    unit = forms.TypedChoiceField(
+        label=_("Unit"), required=False, coerce=int, empty_value=None, widget=widgets.Select
+    )
+    source = forms.ChoiceField(label=_("Source"), required=False, widget=widgets.Select)
+    severity = forms.ChoiceField(label=_("Severity"), required=False, widget=widgets.Select)
+    clause = forms.CharField(
+        label=_("Clause"), required=False, max_length=10, widget=widgets.TextInput
+    )
     mine = forms.BooleanField(label=_("Mine"), required=False)
     archived = forms.BooleanField(label=_("Archived"), required=False)
 

@@ -146,16 +146,40 @@ ELIGIBLE: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _task_url(task: PlanTask) -> str:
+    return reverse("planning:task_detail", kwargs={"pk": task.pk})
+
+
+def _objective_url(objective: Objective) -> str:
+    return (
+        reverse("objectives:set_detail", kwargs={"pk": objective.objective_set_id})
+        + f"#objective-{objective.pk}"
+    )
+
+
+def _document_url(document: Document) -> str:
+    return reverse("documents:document_detail", kwargs={"pk": document.pk})
+
+
 def register() -> None:
-    sources.register(Source(TASK_OVERDUE, _("Overdue plan task"), PlanTask, describe_task))
+    sources.register(
+        Source(TASK_OVERDUE, _("Overdue plan task"), PlanTask, describe_task, _task_url)
+    )
     sources.register(
         Source(
             OBJECTIVE_NOT_ACHIEVED,
             _("Quality objective not achieved"),
             Objective,
             describe_objective,
+            _objective_url,
         )
     )
     sources.register(
-        Source(DOCUMENT_REVIEW_OVERDUE, _("Document review overdue"), Document, describe_document)
+        Source(
+            DOCUMENT_REVIEW_OVERDUE,
+            _("Document review overdue"),
+            Document,
+            describe_document,
+            _document_url,
+        )
     )

@@ -876,11 +876,18 @@ def verification_due_on(nc: Nonconformity, delay_days: int | None = None) -> dat
     return nc.actions_done_on + datetime.timedelta(days=delay_days)
 
 
-def verifier_conflict(user: User, nc: Nonconformity) -> str:
-    """Why ``user`` may not verify ``nc`` (independence), or ``""``."""
+def verifier_conflict(
+    user: User, nc: Nonconformity, actions: Sequence[CorrectiveAction] | None = None
+) -> str:
+    """Why ``user`` may not verify ``nc`` (independence), or ``""``. ``actions``: every
+    action of the NC, when the caller has read them (no query then)."""
     if nc.owner_id is not None and nc.owner_id == user.pk:
         return _("The owner of the nonconformity cannot verify it: ask someone else.")
-    if nc.actions.filter(owner=user).exists():
+    if (
+        any(a.owner_id == user.pk for a in actions)
+        if actions is not None
+        else nc.actions.filter(owner=user).exists()
+    ):
         return _("The owner of a corrective action cannot verify its effectiveness.")
     return ""
 

@@ -60,6 +60,12 @@ class Source:
     label: StrOrPromise
     model: type[models.Model]
     describe: Callable[[Any], SourceFacts]
+    # The record's page, without the facts' queries (the NC page links back with it);
+    # when absent, ``describe(obj).url``.
+    url: Callable[[Any], str] | None = None
+
+    def url_of(self, obj: Any) -> str:
+        return self.url(obj) if self.url is not None else self.describe(obj).url
 
 
 registry: Registry[Source] = Registry()

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qms.accounts import permissions
 from qms.audittrail.models import LogEntry
 from qms.core import downloads, keyset
-from qms.core.http import AuthedRequest
+from qms.core.http import AuthedRequest, int_param
 from qms.core.models import OrgUnit
 from qms.nonconformities import forms, selectors, services, sources
 from qms.nonconformities.models import (
@@ -33,7 +33,7 @@ from qms.nonconformities.models import (
     Nonconformity,
     Verification,
 )
-from qms.nonconformities.rows import nc_rows
+from qms.nonconformities.rows import COLUMNS, nc_rows, rows_html
 
 S = Nonconformity.Status
 LIST_ORDER = ("-raised_on", "-id")
@@ -61,11 +61,16 @@ def _analyst(request: AuthedRequest, nc: Nonconformity) -> None:
 
 def _list_units(request: AuthedRequest) -> list[OrgUnit]:
     ids = selectors.ncs_for_user(request.user).values("unit_id")
-    return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
+    return list(
+        OrgUnit.objects.filter(pk__in=ids).only("pk", "name", "short_name").order_by("path")
+    )
 
 
 def _years(request: AuthedRequest) -> list[int]:
-    years = set(selectors.ncs_for_user(request.user).values_list("year", flat=True).distinct())
+    # Without the model's ordering, DISTINCT is on the year alone (not year, path, serial).
+    years = set(
+        selectors.ncs_for_user(request.user).order_by().values_list("year", flat=True).distinct()
+    )
     years.add(timezone.localdate().year)
     return sorted(years, reverse=True)
 
@@ -108,24 +113,30 @@ def nc_list(request: AuthedRequest) -> HttpResponse:
         )
     )
     page = keyset.keyset_page(
-        qs.select_related("unit", "owner"),
+        qs.select_related("unit", "owner").only(*COLUMNS),
         LIST_ORDER,
         older=request.GET.get("older"),
         newer=request.GET.get("newer"),
     )
+    rows = nc_rows(page.rows, timezone.localdate())
     query = request.GET.copy()
     for key in ("older", "newer"):
         query.pop(key, None)
     counts_q = selectors.visible_q(request.user)
     if "year" in values:
         counts_q &= Q(year=values["year"])
+    counts = selectors.nc_counts(counts_q)
     context = {
         "form": form,
         "page": page,
-        "rows": nc_rows(page.rows, timezone.localdate()),
+        "rows": rows,
+        "rows_html": rows_html(rows),
         "filter_query": query.urlencode(),
-        "counts": selectors.nc_counts(counts_q),
+        "counts": counts,
         "statuses": Nonconformity.Status.choices,
+        # Each status with its count (the template looped over the counts per status).
+        "status_counts": [(v, label, counts.get(v)) for v, label in Nonconformity.Status.choices],
+        "year_value": form["year"].value(),
         "may_raise": _may_raise_directly(request),
         "may_settings": permissions.has_agency_role(
             request.user, "nonconformities.manage_settings"
@@ -164,6 +175,7 @@ class Steps:
         self.archive = live and permissions.can(user, "nonconformities.manage_settings", nc.agency)
         self.to_task = live and permissions.can(user, "planning.edit_plan", nc.agency)
         self.working = live and nc.status in {S.PLANNED, S.IN_PROGRESS}
+        self.verify_blocked = False  # set by the page: a conflict, or too early
 
 
 def _history(nc: Nonconformity, actions: list[CorrectiveAction], verifications: list[Any]) -> Any:
@@ -211,7 +223,8 @@ def _step_forms(
             agency=nc.agency, initial={"unit": nc.unit_id, "version": nc.version}
         )
     forms_["done_action"] = bound.get("done_action")
-    if steps.verify:
+    if steps.verify and (bound.get("verify_form") or not steps.verify_blocked):
+        # Not built when the page says why the user cannot verify (independence, too early).
         forms_["verify_form"] = bound.get("verify_form") or forms.VerifyForm(
             initial={"verified_on": today, "version": nc.version}
         )
@@ -259,14 +272,16 @@ def _detail(
         a.late = a.status == "open" and a.due < today  # type: ignore[attr-defined]
     for v in verifications:
         v.files = by_verification.get(v.pk, [])  # type: ignore[attr-defined]
-    due_on = services.verification_due_on(nc)
-    conflict = services.verifier_conflict(request.user, nc) if steps.verify else ""
+    delay_days = services.settings_for(agency).verification_delay_days
+    due_on = services.verification_due_on(nc, delay_days)
+    conflict = services.verifier_conflict(request.user, nc, actions) if steps.verify else ""
+    steps.verify_blocked = bool(conflict) or bool(due_on and due_on > today)
     source_url = ""
     source = sources.registry.get(nc.source_key) if nc.source_key else None
     if source is not None and nc.source_id:
         obj = nc.source
         if obj is not None:
-            source_url = source.describe(obj).url
+            source_url = source.url_of(obj)
     context: dict[str, Any] = {
         "nc": nc,
         "steps": steps,
@@ -285,7 +300,7 @@ def _detail(
             for cat in services.FISHBONE_CATEGORIES
         ],
         "today": today,
-        "delay_days": services.settings_for(agency).verification_delay_days,
+        "delay_days": delay_days,
     }
     context.update(_step_forms(nc, steps, bound, today))
     context["open_card"] = bound.get("open_card", "")
@@ -332,12 +347,13 @@ def _raise_agency(request: AuthedRequest) -> OrgUnit:
     """The agency a direct NC is raised in: the user's own, else the first one where they
     may raise."""
     user = request.user
-    agency = OrgUnit.objects.filter(pk=request.GET.get("agency") or 0, kind="agency").first()
-    if agency is None and user.unit_id:
-        home = user.unit
-        agency = (
-            home if home and home.kind == OrgUnit.Kind.AGENCY else (home.agency if home else None)
-        )
+    home = user.unit if user.unit_id else None
+    own = home if home and home.kind == OrgUnit.Kind.AGENCY else (home.agency if home else None)
+    wanted = request.GET.get("agency")
+    if not wanted or (own is not None and int_param(wanted) == own.pk):
+        agency: OrgUnit | None = own  # read with the user: no query for the usual case
+    else:
+        agency = OrgUnit.objects.filter(pk=wanted, kind="agency").first() or own
     if agency is None:
         raise PermissionDenied
     return agency

@@ -8,6 +8,7 @@ from django import forms
 from qms.core.forms import DateInput
 from qms.core.widgets import DateInput as PythonDateInput
 from qms.core.widgets import Select as PythonSelect
+from qms.core.widgets import Textarea as PythonTextarea
 from qms.core.widgets import TextInput as PythonTextInput
 
 CHOICES = [("", "Tất cả"), ("open", "Đang <mở>"), ("a&b", 'Có "ngoặc"'), (3, "Phòng 3")]
@@ -29,6 +30,10 @@ def test_inputs_match_django(value: object) -> None:
     )
     assert PythonDateInput().render("d", value, attrs=attrs) == DateInput().render(
         "d", value, attrs=attrs
+    )
+    area = {"rows": 3, "cols": "40", "class": "form-control", "required": True}
+    assert PythonTextarea(attrs=area).render("t", value, attrs={"id": "id_t"}) == (
+        forms.Textarea(attrs=area).render("t", value, attrs={"id": "id_t"})
     )
 
 

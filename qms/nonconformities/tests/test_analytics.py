@@ -271,3 +271,11 @@ def test_the_figures_are_in_tables_too(ncs: Any, client: Any, personas: Any) -> 
     table = html.split('id="clause-table"')[1].split("</table>")[0]
     assert "<td>7.5</td>" in table and '<td class="text-end">2</td>' in table
     assert 'id="unit-table"' in html and 'id="source-table"' in html
+
+
+def test_page_query_count(ncs: Any, client: Any, personas: Any) -> None:
+    """Session, user, roles, readable agencies (ids, then the agencies once), the four
+    analytics queries, the units, the unread count."""
+    client.force_login(personas["iso_office"])
+    client.get(URL)
+    assert _count(client) == 11  # 12 before the agencies were read once

@@ -75,6 +75,38 @@ def test_list_query_count_is_flat(make_nc, org, personas, django_assert_max_num_
     assert len(many) == len(few)
 
 
+def test_list_query_count(make_nc, personas, django_assert_num_queries):
+    c = login(personas["iso_office"])
+    make_nc()
+    c.get(reverse("nonconformities:list"))
+    # session, user, roles, years, units, page, counts, raise units, unread (the agency
+    # to raise in is the user's own, read with the user)
+    with django_assert_num_queries(9):
+        c.get(reverse("nonconformities:list"))
+
+
+def test_detail_query_count_is_flat(make_nc, org, personas, django_assert_num_queries):
+    """The page reads the NC, its actions, verifications, evidence and history once each,
+    whatever their number; the verifier's independence is checked on the actions read."""
+    nc = make_nc(owner=personas["head_a"])
+    analyse(nc, personas["head_a"])
+    add_action(nc, personas["head_a"], personas["staff_a"], org.div_a)
+    c = login(personas["iso_office"])
+    url = reverse("nonconformities:detail", args=[nc.pk])
+    c.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        c.get(url)
+    for _ in range(3):
+        add_action(nc, personas["head_a"], personas["staff_a"], org.div_a)
+    with CaptureQueriesContext(connection) as many:
+        r = c.get(url)
+    assert r.content.decode().count('class="nc-action') >= 4
+    assert len(many) == len(few)
+
+
 def test_list_pages_by_keyset(make_nc, personas):
     for i in range(55):
         make_nc(title=f"Lỗi {i}")
@@ -175,6 +207,15 @@ def test_full_walk_through_pages(make_nc, org, personas):
     nc.refresh_from_db()
     assert nc.status == S.AWAITING_VERIFICATION
     auditor = login(personas["auditor"])
+    from qms.nonconformities.models import NCSettings
+
+    kept = services.settings_for(nc.agency).verification_delay_days
+    NCSettings.objects.update_or_create(agency=nc.agency, defaults={"verification_delay_days": 365})
+    r = auditor.get(detail)
+    body = r.content.decode()  # too early: said, and the form is not built
+    assert 'id="verification-early"' in body and 'id="verify-form"' not in body
+    assert "verify_form" not in r.context
+    NCSettings.objects.filter(agency=nc.agency).update(verification_delay_days=kept)
     body = auditor.get(detail).content.decode()
     assert 'id="verify-form"' in body
     r = auditor.post(
