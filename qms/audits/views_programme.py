@@ -205,21 +205,21 @@ def programme_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     programme = sel.get_programme_for_user(user, pk)
     agency = programme.agency
     drafts = sel.sees_drafts(user, agency)
-    rows = sel.programme_rows(user, programme, issued_only=not drafts)
+    rows, groups = sel.programme_page_rows(user, programme, issued_only=not drafts)
     return render(
         request,
         "audits/programme_detail.html",
         {
             "programme": programme,
             "rows": rows,
-            "procedures": list(programme.procedures.all()),
+            "procedures": list(programme.procedures.only("code", "title", "agency_id")),
             "clause_labels": [sel._clause_label(n) for n in programme.clauses],
             "can_manage": permissions.can(user, "audits.manage_programme", agency),
             "can_approve": permissions.can(user, "audits.approve_programme", agency),
             "kinds": sel.summary_kinds(),
             "coverage": sel.coverage(programme, rows),
             "summary": sel.findings_summary(
-                [r.audit.pk for r in rows if r.visible], issued_only=not drafts
+                [r.audit.pk for r in rows if r.visible], issued_only=not drafts, groups=groups
             ),
         },
     )
