@@ -24,6 +24,7 @@ from qms.accounts import permissions
 from qms.audits import clauses, exports_checklists
 from qms.audits import selectors_checklists as sel
 from qms.audits import services_checklists as svc
+from qms.audits.finding_rows import with_html
 from qms.audits.forms_checklists import (
     AcknowledgeForm,
     AnswerForm,
@@ -447,7 +448,9 @@ def finding_list(request: AuthedRequest, pk: int) -> HttpResponse:
         if (not kind or f.kind == kind) and (not unit_id or f.unit_id == unit_id)
     ]
     links = nc_links(request.user, [f.pk for f in shown if f.kind == Finding.Kind.NONCONFORMITY])
-    rows = [{"f": f, "no": numbers.get(f.pk, 0), "ncs": links.get(f.pk, [])} for f in shown]
+    rows = with_html(
+        [{"f": f, "no": numbers.get(f.pk, 0), "ncs": links.get(f.pk, [])} for f in shown]
+    )
     units = list(audit.units.order_by("path"))
     return render(
         request,
