@@ -189,6 +189,7 @@ def checklist_progress(audit: Audit) -> list[UnitProgress]:
     """Answered / total questions by audited unit, in the order of the audit's units."""
     rows = (
         ChecklistItem.objects.filter(audit=audit)
+        .order_by()
         .values("unit_id")
         .annotate(
             total=Count("pk"),
@@ -197,7 +198,7 @@ def checklist_progress(audit: Audit) -> list[UnitProgress]:
         )
     )
     by_unit = {r["unit_id"]: r for r in rows}
-    units = list(audit.units.order_by("path"))
+    units = list(audit.units.all())  # in path order; the audit page has them prefetched
     out = []
     for unit in units:
         r = by_unit.pop(unit.pk, None)

@@ -83,13 +83,21 @@ def get_programme_for_user(user: User, pk: int, action: str | None = None) -> Pr
 
 
 def get_audit_for_user(user: User, pk: int, action: str | None = None) -> Audit:
-    """The audit (404 out of reading scope; 403 without ``action`` on its agency)."""
+    """The audit (404 out of reading scope; 403 without ``action`` on its agency).
+
+    Read by its key; a reader of the whole agency is let in on the roles already loaded,
+    only others ask :func:`audits_visible_q` (its subqueries over the province's units
+    cost more than the audit's own read)."""
     audit = get_object_or_404(
-        audits_visible_to(user).select_related(
+        Audit.objects.filter(archived_at__isnull=True).select_related(
             "programme", "agency", "lead_auditor", "issued_number", "report_approved_by"
         ),
         pk=pk,
     )
+    if not _reads_agency_audits(user, audit.agency) and not (
+        audits_visible_to(user).filter(pk=audit.pk).exists()
+    ):
+        raise Http404
     if action and not permissions.can(user, action, audit.agency):
         raise PermissionDenied
     return audit
@@ -102,8 +110,14 @@ def sees_drafts(user: User, agency: OrgUnit) -> bool:
     )
 
 
-def may_conduct(user: User, audit: Audit, units: Iterable[OrgUnit]) -> bool:
-    on_team = any(m.user_id == user.pk for m in audit.team.all())
+def may_conduct(
+    user: User,
+    audit: Audit,
+    units: Iterable[OrgUnit],
+    members: Iterable[AuditTeamMember] | None = None,
+) -> bool:
+    """On the team (``members`` when already read) and ``audits.conduct`` on every unit."""
+    on_team = any(m.user_id == user.pk for m in (audit.team.all() if members is None else members))
     return (on_team or user.is_superuser) and all(
         permissions.can(user, "audits.conduct", u) for u in units
     )
@@ -279,7 +293,8 @@ def coverage(programme: Programme, rows: list[AuditRow]) -> list[tuple[OrgUnit, 
 def team(audit: Audit) -> list[AuditTeamMember]:
     order: dict[str, int] = {"lead": 0, "auditor": 1}
     members = sorted(
-        audit.team.select_related("user__unit"), key=lambda m: (order.get(m.role, 2), m.pk)
+        audit.team.select_related("user__unit").order_by(),
+        key=lambda m: (order.get(m.role, 2), m.pk),
     )
     entries = {
         e.user_id: e
