@@ -21,7 +21,7 @@ def audit_block(request: HttpRequest, audit: Audit) -> dict[str, Any] | None:
     the user sees neither (another unit's people)."""
     user = request.user
     papers = sel.can_see_working_papers(user, audit)
-    findings = list(sel.finding_list(user, audit))  # type: ignore[arg-type]
+    findings = list(sel.finding_table(user, audit))  # type: ignore[arg-type]
     if not papers and not findings:
         return None
     numbers = sel.finding_numbers(audit) if findings else {}

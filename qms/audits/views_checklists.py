@@ -431,7 +431,7 @@ def finding_list(request: AuthedRequest, pk: int) -> HttpResponse:
     """The findings of an audit the user may read: the team's drafts only for the team
     and the agency's readers, the issued ones also for their own unit."""
     audit = sel.get_audit_for_user(request.user, pk)
-    findings = list(sel.finding_list(request.user, audit))
+    findings = list(sel.finding_table(request.user, audit))
     papers = sel.can_see_working_papers(request.user, audit)
     if (
         not papers
