@@ -63,6 +63,34 @@ def audits_visible_to(user: User) -> QuerySet[Audit]:
     return Audit.objects.filter(audits_visible_q(user), archived_at__isnull=True)
 
 
+# What the programme's page prints of its plan tasks and its approver (with the whole
+# programme and agency): not the tasks' plans nor the other columns.
+PAGE_PROGRAMME_FIELDS = (
+    *(f.attname for f in Programme._meta.concrete_fields),
+    *(f"agency__{f.attname}" for f in OrgUnit._meta.concrete_fields),
+    "plan_task__number",
+    "plan_task__content",
+    "action_task__number",
+    "action_task__content",
+    "approved_by__first_name",
+    "approved_by__last_name",
+    "approved_by__username",
+)
+
+
+def get_programme_page(user: User, pk: int) -> Programme:
+    """:func:`get_programme_for_user` reading only what the programme's page prints."""
+    programme = get_object_or_404(
+        Programme.objects.filter(archived_at__isnull=True)
+        .select_related("agency", "plan_task", "action_task", "approved_by")
+        .only(*PAGE_PROGRAMME_FIELDS),
+        pk=pk,
+    )
+    if not permissions.can_read_agency_wide(user, "audits.view", programme.agency):
+        raise Http404
+    return programme
+
+
 def get_programme_for_user(user: User, pk: int, action: str | None = None) -> Programme:
     """The programme (404 out of reading scope; 403 without ``action`` on its agency).
 

@@ -203,7 +203,7 @@ def programme_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def programme_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The programme: criteria, plan tasks and the audits table (flat in the audits)."""
     user = request.user
-    programme = sel.get_programme_for_user(user, pk)
+    programme = sel.get_programme_page(user, pk)
     agency = programme.agency
     drafts = sel.sees_drafts(user, agency)
     rows, groups = sel.programme_page_rows(user, programme, issued_only=not drafts)
