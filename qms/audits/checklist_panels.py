@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from qms.accounts import permissions
 from qms.audits import selectors_checklists as sel
+from qms.audits.finding_rows import with_html
 from qms.audits.models import Audit, Finding
 
 
@@ -20,7 +21,7 @@ def audit_block(request: HttpRequest, audit: Audit) -> dict[str, Any] | None:
     the user sees neither (another unit's people)."""
     user = request.user
     papers = sel.can_see_working_papers(user, audit)
-    findings = list(sel.finding_list(user, audit))  # type: ignore[arg-type]
+    findings = list(sel.finding_table(user, audit))  # type: ignore[arg-type]
     if not papers and not findings:
         return None
     numbers = sel.finding_numbers(audit) if findings else {}
@@ -29,11 +30,13 @@ def audit_block(request: HttpRequest, audit: Audit) -> dict[str, Any] | None:
     links = nc_links(user, [f.pk for f in findings if f.kind == Finding.Kind.NONCONFORMITY])
     by_kind = []
     for value, label in Finding.Kind.choices:
-        rows = [
-            {"f": f, "no": numbers.get(f.pk, 0), "ncs": links.get(f.pk, [])}
-            for f in findings
-            if f.kind == value
-        ]
+        rows = with_html(
+            [
+                {"f": f, "no": numbers.get(f.pk, 0), "ncs": links.get(f.pk, [])}
+                for f in findings
+                if f.kind == value
+            ]
+        )
         by_kind.append({"kind": value, "label": label, "rows": rows})
     progress = sel.checklist_progress(audit) if papers else []
     units = list(audit.units.all())

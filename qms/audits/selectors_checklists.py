@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from qms.accounts import permissions
@@ -65,14 +66,18 @@ def can_see_working_papers(user: Any, audit: Audit) -> bool:
 
 
 def get_audit_for_user(user: User, pk: int) -> Audit:
-    """An audit the user may read (404 outside the user's agencies)."""
-    return get_object_or_404(
-        Audit.objects.filter(
-            permissions.agency_scope_q_for_reading(user, "audits.view"),
-            archived_at__isnull=True,
-        ).select_related("agency", "programme", "lead_auditor"),
+    """An audit the user may read (404 outside the user's agencies): read by its key and
+    its agency checked in Python (``can_read_agency_wide`` decides what
+    ``agency_scope_q_for_reading`` filters, without its subquery over the units)."""
+    audit = get_object_or_404(
+        Audit.objects.filter(archived_at__isnull=True).select_related(
+            "agency", "programme", "lead_auditor"
+        ),
         pk=pk,
     )
+    if not permissions.can_read_agency_wide(user, "audits.view", audit.agency):
+        raise Http404
+    return audit
 
 
 def get_audit_papers_for_user(user: User, pk: int) -> Audit:
@@ -189,6 +194,7 @@ def checklist_progress(audit: Audit) -> list[UnitProgress]:
     """Answered / total questions by audited unit, in the order of the audit's units."""
     rows = (
         ChecklistItem.objects.filter(audit=audit)
+        .order_by()
         .values("unit_id")
         .annotate(
             total=Count("pk"),
@@ -197,7 +203,7 @@ def checklist_progress(audit: Audit) -> list[UnitProgress]:
         )
     )
     by_unit = {r["unit_id"]: r for r in rows}
-    units = list(audit.units.order_by("path"))
+    units = list(audit.units.all())  # in path order; the audit page has them prefetched
     out = []
     for unit in units:
         r = by_unit.pop(unit.pk, None)
@@ -217,6 +223,33 @@ def finding_list(user: User, audit: Audit) -> QuerySet[Finding]:
         .annotate(
             file_count=Count("evidence_files", filter=Q(evidence_files__archived_at__isnull=True))
         )
+        .order_by("id")
+    )
+
+
+# What the findings table (``qms.audits.finding_rows``) and its counts read of a finding.
+TABLE_FIELDS = (
+    "audit_id",
+    "unit_id",
+    "kind",
+    "severity",
+    "clause",
+    "description",
+    "status",
+    "document_id",
+    "unit__name",
+    "unit__short_name",
+    "document__code",
+)
+
+
+def finding_table(user: User, audit: Audit) -> QuerySet[Finding]:
+    """:func:`finding_list` with only what the findings table shows: no evidence count
+    (its GROUP BY over every column), no acknowledging person nor checklist question."""
+    return (
+        Finding.objects.filter(findings_visible_q(user, audit), archived_at__isnull=True)
+        .select_related("unit", "document")
+        .only(*TABLE_FIELDS)
         .order_by("id")
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -62,27 +63,69 @@ def audits_visible_to(user: User) -> QuerySet[Audit]:
     return Audit.objects.filter(audits_visible_q(user), archived_at__isnull=True)
 
 
-def get_programme_for_user(user: User, pk: int, action: str | None = None) -> Programme:
-    """The programme (404 out of reading scope; 403 without ``action`` on its agency)."""
+# What the programme's page prints of its plan tasks and its approver (with the whole
+# programme and agency): not the tasks' plans nor the other columns.
+PAGE_PROGRAMME_FIELDS = (
+    *(f.attname for f in Programme._meta.concrete_fields),
+    *(f"agency__{f.attname}" for f in OrgUnit._meta.concrete_fields),
+    "plan_task__number",
+    "plan_task__content",
+    "action_task__number",
+    "action_task__content",
+    "approved_by__first_name",
+    "approved_by__last_name",
+    "approved_by__username",
+)
+
+
+def get_programme_page(user: User, pk: int) -> Programme:
+    """:func:`get_programme_for_user` reading only what the programme's page prints."""
     programme = get_object_or_404(
-        programmes_visible_to(user).select_related(
+        Programme.objects.filter(archived_at__isnull=True)
+        .select_related("agency", "plan_task", "action_task", "approved_by")
+        .only(*PAGE_PROGRAMME_FIELDS),
+        pk=pk,
+    )
+    if not permissions.can_read_agency_wide(user, "audits.view", programme.agency):
+        raise Http404
+    return programme
+
+
+def get_programme_for_user(user: User, pk: int, action: str | None = None) -> Programme:
+    """The programme (404 out of reading scope; 403 without ``action`` on its agency).
+
+    Read by its key and its agency checked in Python (``can_read_agency_wide`` decides
+    what ``programmes_visible_to`` filters): the reading scope's subquery over the
+    province's units cost PostgreSQL more than the rest of the page's reads together."""
+    programme = get_object_or_404(
+        Programme.objects.filter(archived_at__isnull=True).select_related(
             "agency", "plan_task__plan", "action_task__plan", "approved_by"
         ),
         pk=pk,
     )
+    if not permissions.can_read_agency_wide(user, "audits.view", programme.agency):
+        raise Http404
     if action and not permissions.can(user, action, programme.agency):
         raise PermissionDenied
     return programme
 
 
 def get_audit_for_user(user: User, pk: int, action: str | None = None) -> Audit:
-    """The audit (404 out of reading scope; 403 without ``action`` on its agency)."""
+    """The audit (404 out of reading scope; 403 without ``action`` on its agency).
+
+    Read by its key; a reader of the whole agency is let in on the roles already loaded,
+    only others ask :func:`audits_visible_q` (its subqueries over the province's units
+    cost more than the audit's own read)."""
     audit = get_object_or_404(
-        audits_visible_to(user).select_related(
+        Audit.objects.filter(archived_at__isnull=True).select_related(
             "programme", "agency", "lead_auditor", "issued_number", "report_approved_by"
         ),
         pk=pk,
     )
+    if not _reads_agency_audits(user, audit.agency) and not (
+        audits_visible_to(user).filter(pk=audit.pk).exists()
+    ):
+        raise Http404
     if action and not permissions.can(user, action, audit.agency):
         raise PermissionDenied
     return audit
@@ -95,8 +138,14 @@ def sees_drafts(user: User, agency: OrgUnit) -> bool:
     )
 
 
-def may_conduct(user: User, audit: Audit, units: Iterable[OrgUnit]) -> bool:
-    on_team = any(m.user_id == user.pk for m in audit.team.all())
+def may_conduct(
+    user: User,
+    audit: Audit,
+    units: Iterable[OrgUnit],
+    members: Iterable[AuditTeamMember] | None = None,
+) -> bool:
+    """On the team (``members`` when already read) and ``audits.conduct`` on every unit."""
+    on_team = any(m.user_id == user.pk for m in (audit.team.all() if members is None else members))
     return (on_team or user.is_superuser) and all(
         permissions.can(user, "audits.conduct", u) for u in units
     )
@@ -130,37 +179,119 @@ class AuditRow:
     visible: bool
 
 
-def finding_counts(audit_ids: list[int], *, issued_only: bool = False) -> dict[int, dict[str, int]]:
-    """Per audit: findings by kind, NCs split major/minor (one query)."""
+def finding_groups(
+    audit_ids: list[int], *, issued_only: bool = False, by_place: bool = False
+) -> list[dict[str, Any]]:
+    """Findings counted by audit, kind and severity (and by unit and clause with
+    ``by_place``): one query, without the joins of the model's ordering."""
     qs = Finding.objects.filter(audit_id__in=audit_ids, archived_at__isnull=True)
     if issued_only:
         qs = qs.exclude(status=Finding.Status.DRAFT)
+    keys = ("audit_id", "unit_id", "clause") if by_place else ("audit_id",)
+    return list(qs.order_by().values(*keys, "kind", "severity").annotate(n=Count("id")))
+
+
+def finding_counts(
+    audit_ids: list[int], *, issued_only: bool = False, groups: list[dict[str, Any]] | None = None
+) -> dict[int, dict[str, int]]:
+    """Per audit: findings by kind, NCs split major/minor (one query, none given ``groups``
+    of :func:`finding_groups`)."""
+    if groups is None:
+        groups = finding_groups(audit_ids, issued_only=issued_only)
     out: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in qs.values("audit_id", "kind", "severity").annotate(n=Count("id")):
+    for row in groups:
         key = _kind_key(row)
         out[row["audit_id"]][key] = out[row["audit_id"]].get(key, 0) + row["n"]
     return out
 
 
+def _reads_agency_audits(user: User, agency: OrgUnit) -> bool:
+    """Does ``user`` read every audit of ``agency`` (the agency part of
+    :func:`audits_visible_q`), decided on the user's roles without a query?"""
+    if user.is_superuser and user.is_active:
+        return True
+    if agency.kind != OrgUnit.Kind.AGENCY:
+        return False
+    allowed = permissions.roles_for("audits.view")
+    wide = (OrgUnit.Kind.AGENCY, OrgUnit.Kind.PROVINCE)
+    for a in permissions._assignments(user):
+        if a.role not in allowed:
+            continue
+        scope = a.org_unit
+        if a.include_subunits:
+            if agency.path.startswith(scope.path):
+                return True
+        elif scope.kind in wide and scope.pk in (agency.pk, agency.parent_id):
+            return True
+    return False
+
+
+# The columns the programme's table prints (an export reads the whole audit).
+ROW_FIELDS = (
+    "programme_id",
+    "agency_id",
+    "sequence",
+    "title",
+    "start_date",
+    "end_date",
+    "status",
+    "lead_auditor__first_name",
+    "lead_auditor__last_name",
+    "lead_auditor__username",
+    "issued_number__symbol",
+)
+
+
 def programme_rows(
     user: User | None, programme: Programme, *, issued_only: bool = False
 ) -> list[AuditRow]:
-    """The programme's audits with units, lead and findings by kind: four queries, flat.
-    ``user`` None (an export): every row counts as visible."""
-    audits = list(
+    """The programme's audits with units, lead and findings by kind: four queries, flat
+    (three for an agency-wide reader). ``user`` None (an export): every row counts as
+    visible."""
+    return _programme_rows(user, programme, issued_only=issued_only, page=False)[0]
+
+
+def programme_page_rows(
+    user: User, programme: Programme, *, issued_only: bool = False
+) -> tuple[list[AuditRow], list[dict[str, Any]]]:
+    """:func:`programme_rows` reading only the columns the programme's page prints, with
+    the findings' groups by unit and clause too (for :func:`findings_summary`)."""
+    return _programme_rows(user, programme, issued_only=issued_only, page=True)
+
+
+def _programme_rows(
+    user: User | None, programme: Programme, *, issued_only: bool, page: bool
+) -> tuple[list[AuditRow], list[dict[str, Any]]]:
+    qs = (
         programme.audits.filter(archived_at__isnull=True)
         .select_related("lead_auditor", "issued_number")
-        .prefetch_related(Prefetch("units", queryset=OrgUnit.objects.order_by("path")))
+        .prefetch_related(
+            Prefetch(
+                "units",
+                queryset=OrgUnit.objects.order_by("path").only(
+                    "name", "short_name", "path", "kind", "parent_id", "agency_id"
+                )
+                if page
+                else OrgUnit.objects.order_by("path"),
+            )
+        )
         .order_by("sequence")
     )
+    if page:
+        qs = qs.only(*ROW_FIELDS)
+    audits = list(qs)
     ids = [a.pk for a in audits]
-    counts = finding_counts(ids, issued_only=issued_only)
-    visible = (
-        set(ids)
-        if user is None
-        else set(audits_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-    )
-    return [AuditRow(a, list(a.units.all()), counts.get(a.pk, {}), a.pk in visible) for a in audits]
+    groups = finding_groups(ids, issued_only=issued_only, by_place=page)
+    counts = finding_counts(ids, groups=groups)
+    if user is None or all(
+        _reads_agency_audits(user, programme.agency) and a.agency_id == programme.agency_id
+        for a in audits
+    ):
+        visible = set(ids)
+    else:
+        visible = set(audits_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    rows = [AuditRow(a, list(a.units.all()), counts.get(a.pk, {}), a.pk in visible) for a in audits]
+    return rows, groups
 
 
 # The units a programme is expected to cover (the agency's own offices, divisions, committee).
@@ -174,9 +305,13 @@ def coverage(programme: Programme, rows: list[AuditRow]) -> list[tuple[OrgUnit, 
     for r in rows:
         for u in r.units:
             audited[u.pk].append(r.audit.sequence)
-    units = OrgUnit.objects.filter(
-        parent=programme.agency, kind__in=COVERED_KINDS, archived_at__isnull=True
-    ).order_by("path")
+    units = (
+        OrgUnit.objects.filter(
+            parent=programme.agency, kind__in=COVERED_KINDS, archived_at__isnull=True
+        )
+        .order_by("path")
+        .only("name", "short_name", "path")
+    )
     return [(u, audited.get(u.pk, [])) for u in units]
 
 
@@ -186,7 +321,8 @@ def coverage(programme: Programme, rows: list[AuditRow]) -> list[tuple[OrgUnit, 
 def team(audit: Audit) -> list[AuditTeamMember]:
     order: dict[str, int] = {"lead": 0, "auditor": 1}
     members = sorted(
-        audit.team.select_related("user__unit"), key=lambda m: (order.get(m.role, 2), m.pk)
+        audit.team.select_related("user__unit").order_by(),
+        key=lambda m: (order.get(m.role, 2), m.pk),
     )
     entries = {
         e.user_id: e
@@ -241,16 +377,29 @@ def summary_kinds() -> list[tuple[str, str]]:
     ]
 
 
-def findings_summary(audit_ids: list[int], *, issued_only: bool = False) -> Summary:
+def findings_summary(
+    audit_ids: list[int], *, issued_only: bool = False, groups: list[dict[str, Any]] | None = None
+) -> Summary:
     """Findings by unit and by clause, counted per kind (NCs split major/minor): one query
-    for the counts and one for the units' names."""
+    for the counts (none given ``groups`` of :func:`finding_groups` with ``by_place``; the
+    groups of other audits are left out) and one for the units' names."""
     from django.utils.translation import gettext as _
 
-    qs = Finding.objects.filter(audit_id__in=audit_ids, archived_at__isnull=True)
-    if issued_only:
-        qs = qs.exclude(status=Finding.Status.DRAFT)
-    rows = list(qs.values("unit_id", "clause", "kind", "severity").annotate(n=Count("id")))
-    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in={r["unit_id"] for r in rows})}
+    if groups is None:
+        rows = finding_groups(audit_ids, issued_only=issued_only, by_place=True)
+    else:
+        wanted = set(audit_ids)
+        rows = [r for r in groups if r["audit_id"] in wanted]
+    units = (
+        {
+            u.pk: u
+            for u in OrgUnit.objects.filter(pk__in={r["unit_id"] for r in rows}).only(
+                "name", "short_name", "path"
+            )
+        }
+        if rows
+        else {}
+    )
     by_unit: dict[int, Counter[str]] = defaultdict(Counter)
     by_clause: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()

@@ -24,6 +24,7 @@ from qms.accounts import permissions
 from qms.audits import clauses, exports_checklists
 from qms.audits import selectors_checklists as sel
 from qms.audits import services_checklists as svc
+from qms.audits.finding_rows import with_html
 from qms.audits.forms_checklists import (
     AcknowledgeForm,
     AnswerForm,
@@ -430,7 +431,7 @@ def finding_list(request: AuthedRequest, pk: int) -> HttpResponse:
     """The findings of an audit the user may read: the team's drafts only for the team
     and the agency's readers, the issued ones also for their own unit."""
     audit = sel.get_audit_for_user(request.user, pk)
-    findings = list(sel.finding_list(request.user, audit))
+    findings = list(sel.finding_table(request.user, audit))
     papers = sel.can_see_working_papers(request.user, audit)
     if (
         not papers
@@ -447,7 +448,9 @@ def finding_list(request: AuthedRequest, pk: int) -> HttpResponse:
         if (not kind or f.kind == kind) and (not unit_id or f.unit_id == unit_id)
     ]
     links = nc_links(request.user, [f.pk for f in shown if f.kind == Finding.Kind.NONCONFORMITY])
-    rows = [{"f": f, "no": numbers.get(f.pk, 0), "ncs": links.get(f.pk, [])} for f in shown]
+    rows = with_html(
+        [{"f": f, "no": numbers.get(f.pk, 0), "ncs": links.get(f.pk, [])} for f in shown]
+    )
     units = list(audit.units.order_by("path"))
     return render(
         request,

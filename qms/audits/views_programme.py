@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -202,24 +203,24 @@ def programme_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def programme_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The programme: criteria, plan tasks and the audits table (flat in the audits)."""
     user = request.user
-    programme = sel.get_programme_for_user(user, pk)
+    programme = sel.get_programme_page(user, pk)
     agency = programme.agency
     drafts = sel.sees_drafts(user, agency)
-    rows = sel.programme_rows(user, programme, issued_only=not drafts)
+    rows, groups = sel.programme_page_rows(user, programme, issued_only=not drafts)
     return render(
         request,
         "audits/programme_detail.html",
         {
             "programme": programme,
             "rows": rows,
-            "procedures": list(programme.procedures.all()),
+            "procedures": list(programme.procedures.only("code", "title", "agency_id")),
             "clause_labels": [sel._clause_label(n) for n in programme.clauses],
             "can_manage": permissions.can(user, "audits.manage_programme", agency),
             "can_approve": permissions.can(user, "audits.approve_programme", agency),
             "kinds": sel.summary_kinds(),
             "coverage": sel.coverage(programme, rows),
             "summary": sel.findings_summary(
-                [r.audit.pk for r in rows if r.visible], issued_only=not drafts
+                [r.audit.pk for r in rows if r.visible], issued_only=not drafts, groups=groups
             ),
         },
     )
@@ -368,27 +369,26 @@ def _checklist_block(request: AuthedRequest, audit: Audit) -> Any:
 
 def audit_context(request: AuthedRequest, audit: Audit, **forms: Any) -> dict[str, Any]:
     user = request.user
-    units = list(audit.units.order_by("path"))
+    # The units read once for the page and the checklist block (``audit.units.all()``).
+    prefetch_related_objects([audit], "units")
+    units = list(audit.units.all())
     team = sel.team(audit)
     can_manage = permissions.can(user, "audits.manage_programme", audit.agency)
     editable = audit.status in (Audit.Status.PLANNED, Audit.Status.NOTIFIED) and can_manage
-    summary = sel.findings_summary(
-        [audit.pk], issued_only=not (can_manage or sel.may_conduct(user, audit, units))
-    )
+    can_conduct = sel.may_conduct(user, audit, units, team)
+    summary = sel.findings_summary([audit.pk], issued_only=not (can_manage or can_conduct))
     return {
         "audit": audit,
         "programme": audit.programme,
         "units": units,
-        "procedures": list(
-            audit.procedures.select_related("current_version__author").order_by("code")
-        ),
+        "procedures": list(audit.procedures.only("code", "title").order_by("code")),
         "clause_labels": [sel._clause_label(n) for n in audit.clauses],
-        "slots": list(audit.slots.select_related("unit")),
+        "slots": list(audit.slots.select_related("unit").order_by("date", "start_time", "id")),
         "team": team,
         "auditees": list(audit.auditees.select_related("unit")),
         "can_manage": can_manage,
         "editable": editable,
-        "can_conduct": sel.may_conduct(user, audit, units),
+        "can_conduct": can_conduct,
         "is_lead": audit.lead_auditor_id == user.pk,
         "summary": summary,
         "people": sel.people_for_team(audit.agency) if editable else [],

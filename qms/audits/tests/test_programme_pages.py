@@ -115,6 +115,8 @@ def test_programme_page_queries_flat_in_audits(org, personas, client_as):
         response = client.get(url)
     assert response.content.decode().count('href="/audits/') >= 10
     assert len(many.captured_queries) == len(few.captured_queries)
+    # the programme by its key, audits, units, findings once, procedures, coverage, names
+    assert len(few.captured_queries) <= 11
 
 
 def test_audit_page_shows_plan_team_slots_and_summary(org, personas, client_as):
@@ -144,6 +146,7 @@ def test_audit_page_queries_flat_in_team_and_slots(org, personas, client_as):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) <= len(few.captured_queries) + 1  # the settings row
+    assert len(few.captured_queries) <= 19  # units and team read once
 
 
 def test_audit_form_keeps_input_on_error(org, personas, client_as):
