@@ -139,19 +139,21 @@ class Nonconformity(models.Model):
     analysed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    analysed_at = models.DateTimeField(null=True, blank=True)
-    planned_at = models.DateTimeField(null=True, blank=True)
+    analysed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
+    planned_at = models.DateTimeField(_("actions planned at"), null=True, blank=True)
     # Kept by the service under a row lock: the gates read them in the database.
-    actions_total = models.PositiveSmallIntegerField(default=0, editable=False)
-    actions_open = models.PositiveSmallIntegerField(default=0, editable=False)
+    actions_total = models.PositiveSmallIntegerField(_("actions"), default=0, editable=False)
+    actions_open = models.PositiveSmallIntegerField(_("actions open"), default=0, editable=False)
     actions_done_on = models.DateField(_("last action done on"), null=True, blank=True)
     # The verification that closed it (the history is in Verification).
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    verified_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    reopened_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(
+        _("times reopened"), default=0, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
