@@ -43,6 +43,8 @@ def register() -> None:
             "improvement",
             10,
             visible=lambda user: permissions.has_any_role(user, "audits.view"),
-            active=lambda m: m.namespace == "audits" and not m.url_name.startswith("question_"),
+            active=lambda m: (
+                m.namespace == "audits" and not (m.url_name or "").startswith("question_")
+            ),
         )
     )
