@@ -80,6 +80,9 @@ def test_lead_auditor_fills_the_checklist_on_a_phone(
     third.locator("textarea").fill("Sổ theo dõi thiếu chữ ký của lãnh đạo phòng")
     third.get_by_role("button", name="Sự không phù hợp", exact=True).click()
     expect(third.get_by_test_id("card-status")).to_contain_text("Đã lưu")
+    # The note's own change (sent 400 ms after it) comes back and swaps the card again:
+    # the photo is chosen on the card that stays.
+    page.wait_for_load_state("networkidle")
     third.get_by_test_id("photo-input").set_input_files(str(photo))
     expect(third.get_by_role("link", name=re.compile("so-theo-doi.png"))).to_be_visible()
     item = ChecklistItem.objects.get(pk=int(dom_id(third).split("-")[1]))
